@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.columns import enum_column, utcnow
+from ..extensions import db
+
+
+class Role(enum.StrEnum):
+    CERTIFIER_ADMIN = "certifier_admin"
+    CENTRE_ADMIN = "centre_admin"
+    JUROR = "juror"
+    CANDIDATE = "candidate"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role != 'centre_admin' OR centre_id IS NOT NULL", name="centre_admin_has_centre"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    first_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    last_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    role = enum_column(Role, "role", nullable=False)
+    # Set for centre admins (their centre) and candidates (the centre preparing them).
+    centre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("training_centres.id"))
+    # None until the invited person sets a password.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Demo accounts are the only ones allowed the password "demo".
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # Juror profile, used to check jury composition rules.
+    organisation: Mapped[str | None] = mapped_column(sa.String(200))
+    profession: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    centre = relationship("TrainingCentre", foreign_keys=[centre_id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def full_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.email
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class LoginFailure(db.Model):
+    """One failed login; counted per account and per address to throttle guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_email_at", "email", "at"),
+        sa.Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)

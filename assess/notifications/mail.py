@@ -1,0 +1,56 @@
+"""Mail backends: file (the embedded default's mail sink), console, smtp, memory (tests)."""
+
+from __future__ import annotations
+
+import smtplib
+import sys
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+# Messages "sent" by the memory backend, for tests.
+outbox: list[EmailMessage] = []
+
+
+def build_message(to: str, subject: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain="assess.localhost")
+    msg.set_content(body)
+    return msg
+
+
+def send(to: str, subject: str, body: str) -> None:
+    msg = build_message(to, subject, body)
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "memory":
+        outbox.append(msg)
+    elif backend == "console":
+        sys.stdout.write(msg.as_string() + "\n")
+        sys.stdout.flush()
+    elif backend == "file":
+        folder = Path(current_app.config["MAIL_SINK_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        name = msg["Message-ID"].strip("<>").replace("@", "_")
+        tmp = folder / f".{name}.tmp"
+        tmp.write_bytes(bytes(msg))
+        tmp.rename(folder / f"{name}.eml")  # whole file or nothing
+    elif backend == "smtp":
+        _send_smtp(msg)
+    else:
+        raise ValueError(f"MAIL_BACKEND inconnu : {backend!r} (file, console, smtp)")
+
+
+def _send_smtp(msg: EmailMessage) -> None:
+    cfg = current_app.config
+    cls = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
+    with cls(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if cfg["MAIL_USERNAME"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        smtp.send_message(msg)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.columns import enum_column, utcnow
+from ..extensions import db
+
+
+class SessionStatus(enum.StrEnum):
+    OPEN = "open"
+    RESULTS_COMPUTED = "results_computed"
+    RESULTS_PUBLISHED = "results_published"
+
+
+class PartKind(enum.StrEnum):
+    WRITTEN = "written"
+    PRACTICAL = "practical"
+    DOSSIER = "dossier"
+    ORAL = "oral"
+
+
+class CertificationSession(db.Model):
+    __tablename__ = "certification_sessions"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
+                           name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(sa.ForeignKey("training_centres.id"), index=True)
+    referential_version_id: Mapped[int] = mapped_column(sa.ForeignKey("referential_versions.id"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    status = enum_column(SessionStatus, "session_status", nullable=False,
+                         default=SessionStatus.OPEN)
+    starts_on: Mapped[date | None] = mapped_column(sa.Date)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    results_published_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    centre = relationship("TrainingCentre")
+    referential_version = relationship("ReferentialVersion")
+    exams = relationship("Exam", back_populates="session", order_by="Exam.position",
+                         cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Exam(db.Model):
+    """An épreuve: one per bloc of the session's référentiel version."""
+
+    __tablename__ = "exams"
+    __table_args__ = (sa.UniqueConstraint("session_id", "block_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("certification_sessions.id"),
+                                            index=True)
+    block_id: Mapped[int] = mapped_column(sa.ForeignKey("blocks.id"))
+    position: Mapped[int]
+    modality_kind: Mapped[str] = mapped_column(sa.String(40))
+
+    session = relationship("CertificationSession", back_populates="exams")
+    block = relationship("Block")
+    parts = relationship("ExamPart", back_populates="exam", order_by="ExamPart.position",
+                         cascade="all, delete-orphan")
+
+
+class ExamPart(db.Model):
+    """A dated part of an épreuve (bloc 3 has a dossier part, then an oral part)."""
+
+    __tablename__ = "exam_parts"
+    __table_args__ = (
+        sa.UniqueConstraint("exam_id", "kind"),
+        sa.CheckConstraint("duration_minutes IS NULL OR duration_minutes > 0",
+                           name="positive_duration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exams.id"), index=True)
+    kind = enum_column(PartKind, "part_kind", nullable=False)
+    position: Mapped[int]
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    duration_minutes: Mapped[int | None]
+    place: Mapped[str | None] = mapped_column(sa.String(300))
+    # Where the candidate hands in work (the bloc 3 dossier, case-study deliverables).
+    submission_deadline: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    exam = relationship("Exam", back_populates="parts")

@@ -1,0 +1,63 @@
+"""App-wide pieces: home, health check, language switch, error pages, navigation."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.models import Role
+from .nav import nav_items
+
+ROLE_LABELS = {
+    Role.CERTIFIER_ADMIN: _l("administrateur certificateur"),
+    Role.CENTRE_ADMIN: _l("administrateur de centre"),
+    Role.JUROR: _l("membre du jury"),
+    Role.CANDIDATE: _l("candidat"),
+}
+
+ERRORS = {
+    400: (_l("Requête invalide"), _l("La requête n'a pas pu être comprise. Rechargez la page et réessayez.")),
+    403: (_l("Accès refusé"), _l("Vous n'avez pas accès à cette page avec ce compte.")),
+    404: (_l("Page introuvable"), _l("Cette page n'existe pas ou ne vous est pas accessible.")),
+    409: (_l("Modification concurrente"), _l("Ces données ont été modifiées entre-temps. Rechargez la page.")),
+    413: (_l("Fichier trop volumineux"), _l("Le fichier dépasse la taille autorisée. Réduisez-le (PDF compressé) et déposez-le de nouveau.")),
+    429: (_l("Trop de tentatives"), _l("Trop de tentatives en peu de temps. Patientez quelques minutes puis réessayez.")),
+    500: (_l("Erreur interne"), _l("Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'administrateur.")),
+}
+
+
+def role_label(role) -> str:
+    return str(ROLE_LABELS.get(Role(role), role))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        nav_items=nav_items, role_label=role_label, current_locale=lambda: str(get_locale())
+    )
+
+    def handle(error):
+        code = getattr(error, "code", 500) or 500
+        title, message = ERRORS.get(code, ERRORS[500])
+        description = getattr(error, "description", None)
+        # Views may abort with their own explanation; show it rather than the generic text.
+        if description and code in (400, 403, 409) and not str(description).startswith(
+            ("The ", "You ", "CSRF", "The CSRF")
+        ):
+            message = description
+        return render_template("errors/error.html", code=code, title=title,
+                               message=message), code
+
+    for code in ERRORS:
+        app.register_error_handler(code, handle)
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template(
+            "errors/error.html", code=400, title=_l("Formulaire expiré"),
+            message=_l("Le jeton de sécurité du formulaire est absent ou expiré. "
+                       "Rechargez la page et renvoyez le formulaire."),
+        ), 400

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from ..accounts.models import Role
+from ..extensions import db
+
+bp = Blueprint("web", __name__)
+
+HOME_BY_ROLE = {
+    Role.CERTIFIER_ADMIN: "sessions.index",
+    Role.CENTRE_ADMIN: "sessions.index",
+    Role.JUROR: "grading.index",
+    Role.CANDIDATE: "submissions.home",
+}
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(HOME_BY_ROLE[Role(current_user.role)]))
+
+
+@bp.post("/langue")
+def set_language():
+    lang = request.form.get("lang")
+    from flask import current_app
+
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next") or url_for("web.home")
+    # Only same-site paths: never an open redirect.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("web.home")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz():
+    status = {"db": "ok", "broker": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        status["db"] = "error"
+        db.session.rollback()
+    try:
+        from flask import current_app
+
+        celery = current_app.extensions["celery"]
+        with celery.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        status["broker"] = "error"
+    code = 200 if all(v == "ok" for v in status.values()) else 503
+    return jsonify(status), code

@@ -1,0 +1,97 @@
+"""Configuration classes, read from the environment.
+
+The defaults need no server: SQLite under ``instance/``, a filesystem broker,
+files on local disk and e-mails written to a local mail sink. Setting
+``DATABASE_URL``, ``REDIS_URL`` or ``STORAGE_URL`` switches to the distributed
+setup without touching the code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production-shaped defaults; every value can be overridden by the environment."""
+
+    INSTANCE_PATH = Path(_env("ASSESS_INSTANCE_PATH", str(ROOT / "instance")))
+
+    SECRET_KEY = _env("SECRET_KEY")
+    TIMEZONE = _env("TIMEZONE", "Europe/Paris")
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("fr", "en")
+
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'assess.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Broker: Redis when REDIS_URL is set, else kombu's filesystem transport
+    # (see README: it needs no server and its queue survives a restart).
+    REDIS_URL = _env("REDIS_URL")
+    BROKER_DIR = Path(_env("ASSESS_BROKER_DIR", str(INSTANCE_PATH / "broker")))
+
+    STORAGE_URL = _env("STORAGE_URL", f"file://{INSTANCE_PATH / 'files'}")
+    MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+    # The request may carry a little more than the file itself (form fields).
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024
+
+    MAIL_BACKEND = _env("MAIL_BACKEND", "file")  # file | console | smtp
+    MAIL_SINK_DIR = Path(_env("MAIL_SINK_DIR", str(INSTANCE_PATH / "mail")))
+    MAIL_SERVER = _env("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "assess <no-reply@assess.localhost>")
+    # Links in e-mails are built from this, since a worker has no request.
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+
+    INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 7 * 24 * 3600)
+    PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 2 * 3600)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    LOGIN_THROTTLE_WINDOW = _env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session, so a long grading form does not expire
+
+    # Outbox rows not done after this many seconds are republished by the sweep.
+    OUTBOX_SWEEP_AFTER = _env_int("OUTBOX_SWEEP_AFTER", 60)
+    OUTBOX_SWEEP_INTERVAL = _env_int("OUTBOX_SWEEP_INTERVAL", 30)
+    # In tests, tasks may run in-process; never in production.
+    CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+    DEMO_ALLOWED = _env_bool("ASSESS_DEMO_ALLOWED", True)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
+    MAIL_BACKEND = "memory"
+    CELERY_TASK_ALWAYS_EAGER = True
+    SERVER_NAME = None

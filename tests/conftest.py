@@ -1,0 +1,153 @@
+"""Shared fixtures. Factories return callables; real SMTP is forbidden in every test."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from pathlib import Path
+
+import pytest
+
+from config import TestConfig
+
+REQUIRE_SERVICES = os.environ.get("ASSESS_REQUIRE_SERVICES") == "1"
+POSTGRES_URL = os.environ.get("ASSESS_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("ASSESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def service_unavailable(what: str, error: Exception | str) -> None:
+    """Skip with the reason, or fail when CI requires the services (ASSESS_REQUIRE_SERVICES=1)."""
+    message = f"{what} unavailable: {error}"
+    if REQUIRE_SERVICES:
+        pytest.fail(message + " (ASSESS_REQUIRE_SERVICES=1 requires it)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_smtp(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a test tried to open a real SMTP connection")
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", refuse)
+
+
+def make_config(tmp_path: Path, **overrides) -> dict:
+    instance = tmp_path / "instance"
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config.update(
+        INSTANCE_PATH=instance,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}",
+        BROKER_DIR=instance / "broker",
+        MAIL_SINK_DIR=instance / "mail",
+        STORAGE_URL=f"file://{instance / 'files'}",
+        REDIS_URL=None,
+    )
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Overrides for the ``app`` fixture; a test module may redefine this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
+    from assess import create_app
+    from assess.extensions import db
+
+    app = create_app(make_config(tmp_path, **app_config))
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    from assess.extensions import db
+
+    return db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def mail_outbox(app):
+    from assess.notifications import mail
+
+    mail.outbox.clear()
+    yield mail.outbox
+    mail.outbox.clear()
+
+
+@pytest.fixture
+def referential_version(db):
+    """The packaged référentiel stored as version 1."""
+    from rubrics.loader import load
+
+    from assess.referential.operations import store
+
+    version, _ = store(load())
+    db.session.commit()
+    return version
+
+
+@pytest.fixture
+def make_user(db):
+    from tests.factories import create_user
+
+    def make(role="candidate", **kwargs):
+        user = create_user(role, **kwargs)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def world(db, referential_version):
+    """A factory for a full certification set-up; see tests.factories.build_world."""
+    from tests.factories import build_world
+
+    def make(**kwargs):
+        w = build_world(referential_version, **kwargs)
+        db.session.commit()
+        return w
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login form."""
+
+    def do_login(user, password="correct-horse-battery", c=None):
+        c = c or client
+        return c.post("/login", data={"email": user.email, "password": password},
+                      follow_redirects=False)
+
+    return do_login
+
+
+@pytest.fixture
+def as_user(client):
+    """Log a user in by setting the Flask-Login session directly (no form, no throttle)."""
+
+    def switch(user, c=None):
+        c = c or client
+        with c.session_transaction() as sess:
+            sess.clear()
+            sess["_user_id"] = str(user.id)
+            sess["_fresh"] = True
+        return c
+
+    return switch

@@ -1,0 +1,142 @@
+"""Row builders for tests. They write rows directly so that each feature's tests
+depend only on the models, not on another feature's operations."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from assess.accounts.models import Role, User
+from assess.accounts.passwords import hash_password
+from assess.candidates.models import Candidate, Enrolment
+from assess.centres.models import TrainingCentre
+from assess.core.columns import utcnow
+from assess.extensions import db
+from assess.juries.models import Assignment
+from assess.sessions.models import CertificationSession, Exam, ExamPart, PartKind
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+_HASH_CACHE: dict[str, str] = {}
+
+PART_KINDS = {"written_case_study": ["written"], "practical_case_study": ["practical"],
+              "dossier_and_oral": ["dossier", "oral"]}
+
+
+def _hash(password: str) -> str:
+    # argon2 is slow on purpose; tests reuse one hash per password.
+    if password not in _HASH_CACHE:
+        _HASH_CACHE[password] = hash_password(password)
+    return _HASH_CACHE[password]
+
+
+def create_centre(name: str | None = None) -> TrainingCentre:
+    centre = TrainingCentre(name=name or f"Centre {next(_seq)}", city="Lyon")
+    db.session.add(centre)
+    db.session.flush()
+    return centre
+
+
+def create_user(role="candidate", *, email=None, password=DEFAULT_PASSWORD, centre=None,
+                first_name="Prénom", last_name=None, **kwargs) -> User:
+    n = next(_seq)
+    role = Role(role)
+    if role == Role.CENTRE_ADMIN and centre is None:
+        centre = create_centre()
+    user = User(
+        email=email or f"{role.value}{n}@example.test",
+        first_name=first_name, last_name=last_name or f"Nom{n}", role=role,
+        centre_id=centre.id if centre else None,
+        password_hash=_hash(password) if password else None, **kwargs,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if role == Role.CANDIDATE:
+        if centre is None:
+            centre = create_centre()
+            user.centre_id = centre.id
+        db.session.add(Candidate(user_id=user.id, centre_id=centre.id))
+        db.session.flush()
+    return user
+
+
+def candidate_of(user: User) -> Candidate:
+    return db.session.query(Candidate).filter_by(user_id=user.id).one()
+
+
+def create_session(version, centre, *, name=None, deadline_in_days=7) -> CertificationSession:
+    today = utcnow().date()
+    session = CertificationSession(centre_id=centre.id, referential_version_id=version.id,
+                                   name=name or f"Session {next(_seq)}",
+                                   starts_on=today - timedelta(days=1),
+                                   ends_on=today + timedelta(days=30))
+    db.session.add(session)
+    db.session.flush()
+    for position, block in enumerate(version.blocks, start=1):
+        exam = Exam(session_id=session.id, block_id=block.id, position=position,
+                    modality_kind=block.modality_kind)
+        for p, part in enumerate(block.parts, start=1):
+            exam.parts.append(ExamPart(
+                kind=PartKind(part["kind"]), position=p, description=part["description"],
+                starts_at=utcnow() + timedelta(days=p), duration_minutes=180,
+                place="Salle 1",
+                submission_deadline=utcnow() + timedelta(days=deadline_in_days),
+            ))
+        db.session.add(exam)
+    db.session.flush()
+    return session
+
+
+def enrol(session, candidate_user, blocks=None) -> Enrolment:
+    candidate = candidate_of(candidate_user)
+    enrolment = Enrolment(session_id=session.id, candidate_id=candidate.id,
+                          full_title=blocks is None)
+    enrolment.blocks = list(blocks if blocks is not None
+                            else session.referential_version.blocks)
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+def assign(juror, enrolment, exam) -> Assignment:
+    a = Assignment(juror_id=juror.id, enrolment_id=enrolment.id, exam_id=exam.id)
+    db.session.add(a)
+    db.session.flush()
+    return a
+
+
+@dataclass
+class World:
+    centre: TrainingCentre
+    admin: User
+    centre_admin: User
+    session: CertificationSession
+    jurors: list[User]
+    candidates: list[User]
+    enrolments: list[Enrolment]
+    assignments: list[Assignment] = field(default_factory=list)
+    other_centre: TrainingCentre | None = None
+    other_centre_admin: User | None = None
+
+
+def build_world(version, *, candidates=2, jurors=2, assign_all=True) -> World:
+    """A centre with one session, its admin, candidates enrolled for the full title and
+    (by default) every épreuve of every candidate assigned to the first juror.
+    A second centre and its admin exist to test that centres do not see each other."""
+    centre = create_centre()
+    admin = create_user("certifier_admin")
+    centre_admin = create_user("centre_admin", centre=centre)
+    session = create_session(version, centre)
+    juror_users = [create_user("juror") for _ in range(jurors)]
+    candidate_users = [create_user("candidate", centre=centre) for _ in range(candidates)]
+    enrolments = [enrol(session, u) for u in candidate_users]
+    assignments = []
+    if assign_all and juror_users:
+        for e in enrolments:
+            for exam in session.exams:
+                assignments.append(assign(juror_users[0], e, exam))
+    other = create_centre()
+    other_admin = create_user("centre_admin", centre=other)
+    return World(centre, admin, centre_admin, session, juror_users, candidate_users,
+                 enrolments, assignments, other, other_admin)

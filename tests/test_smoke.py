@@ -1,0 +1,3 @@
+def test_app_builds_and_health_answers(client):
+    response = client.get("/healthz")
+    assert response.get_json() == {"db": "ok", "broker": "ok"}

@@ -1,0 +1,36 @@
+"""Grading sheet: draft (saved as often as wanted) → submitted (locked)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .base import Lifecycle, Transition
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+
+
+def _all_levels_given(ctx: Mapping[str, Any]) -> str | None:
+    missing = ctx.get("missing_levels") or []
+    if missing:
+        return ("Indiquez un niveau pour chaque critère avant de soumettre "
+                f"(manquant : {', '.join(missing)}).")
+    return None
+
+
+def _session_editable(ctx: Mapping[str, Any]) -> str | None:
+    if ctx.get("session_published"):
+        return "Les résultats de la session sont publiés : la grille ne peut plus être modifiée."
+    return None
+
+
+GRADING_SHEET = Lifecycle(
+    name="grading_sheet",
+    states=frozenset({DRAFT, SUBMITTED}),
+    transitions=(
+        Transition("save", frozenset({DRAFT}), DRAFT, (_session_editable,)),
+        Transition("submit", frozenset({DRAFT}), SUBMITTED, (_session_editable, _all_levels_given)),
+    ),
+    state_labels={DRAFT: "brouillon", SUBMITTED: "soumise"},
+)
