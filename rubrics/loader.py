@@ -37,9 +37,7 @@ def loads(text: str, source_name: str = "<référentiel>") -> Referential:
     return build(raw, source_name, text)
 
 
-def _syntax_error(
-    error: tomllib.TOMLDecodeError, text: str, source_name: str
-) -> ReferentialError:
+def _syntax_error(error: tomllib.TOMLDecodeError, text: str, source_name: str) -> ReferentialError:
     detail = str(error)
     match = _POSITION.search(detail)
     if match:

@@ -44,6 +44,8 @@ class LineIndex:
             if header:
                 current = self._header_path(header, counts)
                 self._lines.setdefault(current, number)
+                if isinstance(current[-1], int):  # the array starts at its first entry
+                    self._lines.setdefault(current[:-1], number)
                 continue
             key = _KEY.match(line)
             if not key:

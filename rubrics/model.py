@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -187,9 +188,7 @@ class Referential:
                         "description": b.modality.description,
                         "deliverables": list(b.modality.deliverables),
                     },
-                    "competences": [
-                        {"code": c.code, "text": c.text} for c in b.competences
-                    ],
+                    "competences": [{"code": c.code, "text": c.text} for c in b.competences],
                     "criteria": [
                         {
                             "code": c.code,
@@ -209,9 +208,7 @@ class Referential:
         return {
             "title": self.title,
             "rncp_code": self.rncp_code,
-            "scale": {
-                "levels": [{"code": lv.code, "label": lv.label} for lv in self.scale.levels]
-            },
+            "scale": {"levels": [{"code": lv.code, "label": lv.label} for lv in self.scale.levels]},
             "blocks": [_block_data(b) for b in self.blocks],
             "gaps": list(self.gaps),
         }
@@ -223,7 +220,7 @@ class Referential:
         Raises `rubrics.loader.ReferentialError` on inconsistent data.
         """
         # Imported here: the validator builds model objects, so it imports us.
-        from .validate import build_from_data
+        from .stored import build_from_data
 
         return build_from_data(data)
 
@@ -255,9 +252,7 @@ def _block_data(b: Block) -> dict[str, Any]:
             "kind": b.modality.kind,
             "description": b.modality.description,
             "deliverables": list(b.modality.deliverables),
-            "parts": [
-                {"kind": p.kind, "description": p.description} for p in b.modality.parts
-            ],
+            "parts": [{"kind": p.kind, "description": p.description} for p in b.modality.parts],
         },
         "rule": {"type": b.rule.type, "params": b.rule.params_dict()},
     }

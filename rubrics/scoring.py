@@ -15,8 +15,9 @@ to decide whether missing levels still matter (see `_decide`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 from .model import Rule, Scale
 
@@ -144,9 +145,7 @@ def all_acquired(levels: Mapping[str, str], scale: Scale) -> bool:
 
 
 @rule("threshold", min_acquired=Param("count"), no_fail=Param("flag", False, False))
-def threshold(
-    levels: Mapping[str, str], scale: Scale, *, min_acquired: int, no_fail: bool
-) -> bool:
+def threshold(levels: Mapping[str, str], scale: Scale, *, min_acquired: int, no_fail: bool) -> bool:
     """At least `min_acquired` criteria acquired; with no_fail, none failed."""
     if no_fail and scale.bottom in levels.values():
         return False

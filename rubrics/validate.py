@@ -10,7 +10,8 @@ and the code; a criterion without text is not an error but a gap.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, NoReturn
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
 from .locate import LineIndex, Path
 from .model import (
@@ -93,18 +94,24 @@ class _Validator:
         *,
         block: int | None = None,
         extra_ok: bool = False,
-    ) -> dict[str, Any]:
-        code = value.get("code") if isinstance(value, dict) else None
+    ) -> Mapping[str, Any]:
+        code = value.get("code") if isinstance(value, Mapping) else None
         code = code if isinstance(code, str) else None
-        if not isinstance(value, dict):
+        if not isinstance(value, Mapping):
             self.fail(path, f"{what} : une table est attendue", block=block)
         if not extra_ok:
             for key in value:
                 if key not in required and key not in optional:
-                    self.fail(path + (key,), f"{what} : clé inconnue « {key} »", block=block, code=code)
+                    self.fail(
+                        path + (key,), f"{what} : clé inconnue « {key} »", block=block, code=code
+                    )
         for key in required:
             if key not in value:
-                self.fail(path, f"{what} : clé obligatoire manquante « {key} »", block=block, code=code)
+                # An entry is best found by its code line, when it has one.
+                where = path + ("code",) if code else path
+                self.fail(
+                    where, f"{what} : clé obligatoire manquante « {key} »", block=block, code=code
+                )
         return value
 
     def items(self, value: Any, path: Path, what: str, *, block: int | None = None) -> list[Any]:
@@ -113,14 +120,24 @@ class _Validator:
         return value
 
     def text(
-        self, value: Any, path: Path, what: str, *, block: int | None = None, code: str | None = None
+        self,
+        value: Any,
+        path: Path,
+        what: str,
+        *,
+        block: int | None = None,
+        code: str | None = None,
     ) -> str:
         if not isinstance(value, str):
-            self.fail(path, f"{what} : une chaîne de caractères est attendue", block=block, code=code)
+            self.fail(
+                path, f"{what} : une chaîne de caractères est attendue", block=block, code=code
+            )
         if not value.strip():
             self.fail(path, f"{what} : texte vide", block=block, code=code)
         if value != " ".join(value.split()):
-            self.fail(path, f"{what} : espaces superflus (texte non normalisé)", block=block, code=code)
+            self.fail(
+                path, f"{what} : espaces superflus (texte non normalisé)", block=block, code=code
+            )
         if _TAG.search(value):
             self.fail(path, f"{what} : balise HTML dans le texte", block=block, code=code)
         return value
@@ -129,7 +146,12 @@ class _Validator:
         if not isinstance(value, str) or not re.fullmatch(rf"{prefix}\d+(\.\d+)+", value):
             self.fail(path, f"{what} : code invalide {value!r} (forme {prefix}1.2)", block=block)
         if value[len(prefix) :].split(".")[0] != str(block):
-            self.fail(path, f"{what} : le code {value} n'appartient pas au bloc {block}", block=block, code=value)
+            self.fail(
+                path,
+                f"{what} : le code {value} n'appartient pas au bloc {block}",
+                block=block,
+                code=value,
+            )
         if value in self.seen:
             self.fail(
                 path,
@@ -144,7 +166,8 @@ class _Validator:
     def referential(self, raw: Any) -> Referential:
         raw = self.table(raw, (), "référentiel", ("title", "scale", "blocks"), ("rncp_code",))
         title = self.text(raw["title"], ("title",), "titre")
-        rncp_code = raw.get("rncp_code") or None
+        # Absent or "" until the certifier enters it: the source gives none.
+        rncp_code = None if raw.get("rncp_code") == "" else raw.get("rncp_code")
         if rncp_code is not None and (not isinstance(rncp_code, str) or not _RNCP.match(rncp_code)):
             self.fail(("rncp_code",), f"code RNCP invalide {rncp_code!r} (forme RNCP12345)")
         scale = self.scale(raw["scale"])
@@ -158,9 +181,10 @@ class _Validator:
             raw_block = self.table(
                 raw_block,
                 path,
-                f"bloc n°{i + 1}",
+                "bloc",
                 ("number", "code", "title", "modality"),
                 ("activities", "competences", "criteria", "rule"),
+                block=i + 1,
             )
             number = raw_block["number"]
             if isinstance(number, bool) or not isinstance(number, int):
@@ -197,23 +221,33 @@ class _Validator:
         return Scale(tuple(levels))
 
     # -- one bloc -------------------------------------------------------------
-    def block(self, raw: dict[str, Any], path: Path, number: int) -> Block:
+    def block(self, raw: Mapping[str, Any], path: Path, number: int) -> Block:
         code = raw["code"]
         if code != f"A{number}":
             self.fail(path + ("code",), f"code de bloc {code!r} : A{number} attendu", block=number)
         title = self.text(raw["title"], path + ("title",), "intitulé du bloc", block=number)
         activities = tuple(
             self.activity(item, path + ("activities", i), number)
-            for i, item in enumerate(self.items(raw.get("activities", []), path + ("activities",), "activités", block=number))
+            for i, item in enumerate(
+                self.items(
+                    raw.get("activities", []), path + ("activities",), "activités", block=number
+                )
+            )
         )
         competences = tuple(
             self.competence(item, path + ("competences", i), number)
-            for i, item in enumerate(self.items(raw.get("competences", []), path + ("competences",), "compétences", block=number))
+            for i, item in enumerate(
+                self.items(
+                    raw.get("competences", []), path + ("competences",), "compétences", block=number
+                )
+            )
         )
         if not competences:
             self.fail(path + ("competences",), "bloc sans compétence", block=number)
         known = {c.code for c in competences}
-        raw_criteria = self.items(raw.get("criteria", []), path + ("criteria",), "critères", block=number)
+        raw_criteria = self.items(
+            raw.get("criteria", []), path + ("criteria",), "critères", block=number
+        )
         if not raw_criteria:
             self.fail(path + ("criteria",), "bloc vide : aucun critère d'évaluation", block=number)
         criteria = tuple(
@@ -236,20 +270,24 @@ class _Validator:
     def activity(self, raw: Any, path: Path, number: int) -> Activity:
         raw = self.table(raw, path, "activité", ("code", "title"), block=number)
         code = self.code(raw["code"], path + ("code",), "activité", "A", number)
-        title = self.text(raw["title"], path + ("title",), "intitulé de l'activité", block=number, code=code)
+        title = self.text(
+            raw["title"], path + ("title",), "intitulé de l'activité", block=number, code=code
+        )
         return Activity(code, title)
 
     def competence(self, raw: Any, path: Path, number: int) -> Competence:
         raw = self.table(raw, path, "compétence", ("code", "text"), block=number)
         code = self.code(raw["code"], path + ("code",), "compétence", "C", number)
-        text = self.text(raw["text"], path + ("text",), "énoncé de la compétence", block=number, code=code)
+        text = self.text(
+            raw["text"], path + ("text",), "énoncé de la compétence", block=number, code=code
+        )
         return Competence(code, text)
 
     def criterion(self, raw: Any, path: Path, number: int, known: set[str]) -> Criterion:
         raw = self.table(raw, path, "critère", ("code", "competence"), ("text",), block=number)
         code = self.code(raw["code"], path + ("code",), "critère", "CR", number)
         competence = raw["competence"]
-        if competence not in known:
+        if not isinstance(competence, str) or competence not in known:
             self.fail(
                 path + ("competence",),
                 f"la compétence {competence!r} citée par le critère n'existe pas dans le bloc",
@@ -266,17 +304,29 @@ class _Validator:
         if "text" not in raw:  # a gap, not an error: reported, never invented
             self.gaps.append(gap_message(code))
             return Criterion(code, competence, None, True)
-        text = self.text(raw["text"], path + ("text",), "libellé du critère", block=number, code=code)
+        text = self.text(
+            raw["text"], path + ("text",), "libellé du critère", block=number, code=code
+        )
         return Criterion(code, competence, text, False)
 
     def modality(self, raw: Any, path: Path, number: int) -> Modality:
-        raw = self.table(raw, path, "modalité", ("kind", "description", "deliverables", "parts"), block=number)
+        raw = self.table(
+            raw, path, "modalité", ("kind", "description", "deliverables", "parts"), block=number
+        )
         kind = raw["kind"]
-        if kind not in MODALITY_KINDS:
+        if not isinstance(kind, str) or kind not in MODALITY_KINDS:
             known = ", ".join(MODALITY_KINDS)
-            self.fail(path + ("kind",), f"type de modalité inconnu {kind!r} (connus : {known})", block=number)
-        description = self.text(raw["description"], path + ("description",), "description de la modalité", block=number)
-        raw_deliverables = self.items(raw["deliverables"], path + ("deliverables",), "livrables", block=number)
+            self.fail(
+                path + ("kind",),
+                f"type de modalité inconnu {kind!r} (connus : {known})",
+                block=number,
+            )
+        description = self.text(
+            raw["description"], path + ("description",), "description de la modalité", block=number
+        )
+        raw_deliverables = self.items(
+            raw["deliverables"], path + ("deliverables",), "livrables", block=number
+        )
         if not raw_deliverables:
             self.fail(path + ("deliverables",), "modalité sans livrable", block=number)
         deliverables = tuple(
@@ -284,13 +334,26 @@ class _Validator:
             for i, item in enumerate(raw_deliverables)
         )
         parts = []
-        for i, item in enumerate(self.items(raw["parts"], path + ("parts",), "parties", block=number)):
+        for i, item in enumerate(
+            self.items(raw["parts"], path + ("parts",), "parties", block=number)
+        ):
             part_path = path + ("parts", i)
-            item = self.table(item, part_path, f"partie n°{i + 1}", ("kind", "description"), block=number)
-            if item["kind"] not in PART_KINDS:
+            item = self.table(
+                item, part_path, f"partie n°{i + 1}", ("kind", "description"), block=number
+            )
+            if not isinstance(item["kind"], str) or item["kind"] not in PART_KINDS:
                 known = ", ".join(sorted(PART_KINDS))
-                self.fail(part_path + ("kind",), f"type de partie inconnu {item['kind']!r} (connus : {known})", block=number)
-            part_text = self.text(item["description"], part_path + ("description",), "description de la partie", block=number)
+                self.fail(
+                    part_path + ("kind",),
+                    f"type de partie inconnu {item['kind']!r} (connus : {known})",
+                    block=number,
+                )
+            part_text = self.text(
+                item["description"],
+                part_path + ("description",),
+                "description de la partie",
+                block=number,
+            )
             parts.append(ModalityPart(item["kind"], part_text))
         expected = MODALITY_KINDS[kind]
         if tuple(p.kind for p in parts) != expected:
@@ -320,45 +383,3 @@ def build(raw: Any, source: str, text: str | None = None) -> Referential:
     """Validate the TOML-shaped dict `raw` (parsed from `text`) and build it."""
     index = LineIndex(text) if text is not None else None
     return _Validator(source, index).referential(raw)
-
-
-_DATA = "<données du référentiel>"
-
-
-def build_from_data(data: Mapping[str, Any]) -> Referential:
-    """Inverse of Referential.to_data: back to the TOML shape, then validate."""
-    if not isinstance(data, Mapping):
-        raise ReferentialError(f"{_DATA} : une table est attendue", source=_DATA)
-    raw = {k: v for k, v in data.items() if k != "gaps"}  # gaps are recomputed
-    if raw.get("rncp_code") is None:
-        raw.pop("rncp_code", None)
-    if isinstance(raw.get("blocks"), list):
-        raw["blocks"] = [_block_from_data(b) for b in raw["blocks"]]
-    return _Validator(_DATA, None).referential(raw)
-
-
-def _block_from_data(block: Any) -> Any:
-    if not isinstance(block, Mapping):
-        return block
-    block = dict(block)
-    if isinstance(block.get("criteria"), list):
-        criteria = []
-        for item in block["criteria"]:
-            if isinstance(item, Mapping):
-                item = dict(item)
-                if item.get("text") is None:
-                    item.pop("text", None)
-                missing = item.pop("missing_text", "text" not in item)
-                if missing != ("text" not in item):
-                    raise ReferentialError(
-                        f"{_DATA} ({item.get('code')}) : missing_text={missing!r} "
-                        "contredit la présence du libellé",
-                        source=_DATA,
-                        code=item.get("code"),
-                    )
-            criteria.append(item)
-        block["criteria"] = criteria
-    rule = block.get("rule")
-    if isinstance(rule, Mapping) and isinstance(rule.get("params"), Mapping):
-        block["rule"] = {"type": rule.get("type"), **rule["params"]}
-    return block

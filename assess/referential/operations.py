@@ -47,7 +47,7 @@ def store(referential) -> tuple[ReferentialVersion, bool]:
             modality_description=b.modality.description,
             deliverables=list(b.modality.deliverables),
             parts=[{"kind": p.kind, "description": p.description} for p in b.modality.parts],
-            rule={"type": b.rule.type, "params": dict(b.rule.params)},
+            rule={"type": b.rule.type, "params": b.rule.params_dict()},
         )
         competences = {c.code: c.text for c in b.competences}
         for position, c in enumerate(b.criteria, start=1):
