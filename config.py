@@ -73,6 +73,10 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
     LOGIN_THROTTLE_WINDOW = _env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
 
+    # Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto/-Host).
+    # 0 = none: the client address is the socket's, so throttling counts real visitors.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)

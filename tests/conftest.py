@@ -7,6 +7,7 @@ import smtplib
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from config import TestConfig
 
@@ -75,8 +76,21 @@ def db(app):
     return db
 
 
+class FreshUserClient(FlaskClient):
+    """The test's app context is shared by its requests, and Flask-Login caches the user
+    in ``g``: forget it before each request, as a real (fresh) app context would."""
+
+    def open(self, *args, **kwargs):
+        from flask import g, has_app_context
+
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshUserClient
     return app.test_client()
 
 
@@ -92,9 +106,8 @@ def mail_outbox(app):
 @pytest.fixture
 def referential_version(db):
     """The packaged référentiel stored as version 1."""
-    from rubrics.loader import load
-
     from assess.referential.operations import store
+    from rubrics.loader import load
 
     version, _ = store(load())
     db.session.commit()

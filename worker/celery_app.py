@@ -5,25 +5,40 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.signals import worker_process_init
 from flask import Flask
+from kombu.transport import TRANSPORT_ALIASES
+
+# kombu's filesystem transport with atomic writes and claims (see worker/fs_transport.py).
+TRANSPORT_ALIASES.setdefault("assessfs", "worker.fs_transport:Transport")
+
+
+def uses_filesystem_broker(config) -> bool:
+    return not config.get("REDIS_URL")
 
 
 def broker_settings(config) -> dict:
-    """Redis when REDIS_URL is set, else kombu's filesystem transport under instance/."""
-    if config.get("REDIS_URL"):
+    """Redis when REDIS_URL is set, else a filesystem queue under instance/ (no server)."""
+    if not uses_filesystem_broker(config):
         return {"broker_url": config["REDIS_URL"], "broker_transport_options": {}}
     base = Path(config["BROKER_DIR"])
-    queue, control = base / "queue", base / "control"
-    for folder in (queue, control):
+    queue, control, claimed = base / "queue", base / "control", base / "claimed"
+    for folder in (queue, control, claimed):
         folder.mkdir(parents=True, exist_ok=True)
     return {
-        "broker_url": "filesystem://",
+        "broker_url": "assessfs://localhost/",
         "broker_transport_options": {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
             "control_folder": str(control),
+            "claim_folder": str(claimed),
             "polling_interval": 0.5,
         },
+        # Remote control and events are broadcasts: on a folder queue they leave files
+        # for every worker that ever ran and nobody reads them. `assess worker` also
+        # starts without gossip, mingle and heartbeat there.
+        "worker_enable_remote_control": False,
+        "worker_send_task_events": False,
     }
 
 
@@ -33,6 +48,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    sweep_every = float(app.config["OUTBOX_SWEEP_INTERVAL"])
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
         broker_settings(app.config),
@@ -53,14 +69,31 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={
             "outbox-sweep": {
                 "task": "worker.tasks.sweep_outbox",
-                "schedule": float(app.config["OUTBOX_SWEEP_INTERVAL"]),
+                "schedule": sweep_every,
+                # Sweeps queued while no worker ran are useless once the next one is due.
+                "options": {"expires": max(sweep_every, 1.0)},
             }
         },
         beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
     )
     celery.set_default()
     app.extensions["celery"] = celery
+    _dispose_engines_after_fork(app, celery)
     from . import tasks
 
     tasks.register(celery)
     return celery
+
+
+def _dispose_engines_after_fork(app: Flask, celery: Celery) -> None:
+    """A prefork child must not share the parent's pooled database connections."""
+
+    def dispose(**_kwargs) -> None:
+        from assess.extensions import db
+
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose(close=False)
+
+    celery._assess_dispose_engines = dispose  # the signal holds receivers weakly
+    worker_process_init.connect(dispose)

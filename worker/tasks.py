@@ -3,53 +3,122 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import Celery
 from flask import current_app
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import update
 
 log = logging.getLogger(__name__)
+
+MAX_RETRIES = 8
 
 
 class TransientError(Exception):
     """Raised by a handler for a failure worth retrying (SMTP down, lock timeout)."""
 
 
+# A locked SQLite file, a lost or deadlocked PostgreSQL connection: retried like a handler's
+# TransientError.
+TRANSIENT = (TransientError, sa_exc.OperationalError)
+
+
+def backoff(retries: int) -> int:
+    """Seconds before retry number ``retries + 1``: 10, 20, 40… capped at 10 minutes."""
+    return min(600, 10 * 2 ** retries)
+
+
 def deliver_outbox(task, outbox_id: int) -> str:
-    from assess.core.columns import utcnow
+    """Run an outbox row's handler once; a row already done is left alone."""
     from assess.extensions import db
     from assess.outbox.handlers import HANDLERS, load_handlers
-    from assess.outbox.models import OutboxMessage
 
     load_handlers()
-    message = db.session.get(OutboxMessage, outbox_id)
-    if message is None:
-        return "missing"
-    if message.done_at is not None:
-        return "already done"
-    handle = HANDLERS.get(message.task)
-    if handle is None:
-        raise ValueError(f"no outbox handler for {message.task!r}")
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                       .values(attempts=OutboxMessage.attempts + 1))
-    db.session.commit()
+    claimed = _claim(outbox_id)
+    if claimed is None:
+        return "done or missing"
+    name, payload = claimed
     try:
-        handle(dict(message.payload, outbox_id=outbox_id))
+        handle = HANDLERS.get(name)
+        if handle is None:
+            raise LookupError(f"no outbox handler for {name!r}")
+        handle(dict(payload, outbox_id=outbox_id))
+        # In the handler's transaction when it did not commit: its writes and "done" together.
+        _mark_done(outbox_id)
+        db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                           .values(last_error=f"{type(exc).__name__}: {exc}"[:2000]))
-        db.session.commit()
-        if isinstance(exc, TransientError) and not task.request.is_eager:
-            raise task.retry(exc=exc, countdown=min(600, 10 * 2 ** task.request.retries))
-        raise
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                       .values(done_at=utcnow(), last_error=None))
-    db.session.commit()
+        countdown = _retry_countdown(task, exc)
+        _record_failure(outbox_id, exc, countdown)
+        if countdown is not None:
+            raise task.retry(exc=exc, countdown=countdown) from exc
+        raise  # the row stays not done: the sweep republishes it later
     return "done"
 
 
+def _retry_countdown(task, exc: Exception) -> int | None:
+    """Seconds before the next try, or None when this failure is not retried now."""
+    if not isinstance(exc, TRANSIENT) or task.request.retries >= task.max_retries:
+        return None
+    # Eagerly (tests), Celery retries at once, ignoring the countdown.
+    return 0 if task.request.is_eager else backoff(task.request.retries)
+
+
+def _claim(outbox_id: int) -> tuple[str, dict] | None:
+    """Count the attempt, unless the row is done (or gone): then there is nothing to do."""
+    from assess.extensions import db
+    from assess.outbox.models import OutboxMessage
+
+    counted = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
+        .values(attempts=OutboxMessage.attempts + 1)
+    ).rowcount
+    if not counted:
+        db.session.rollback()
+        return None
+    message = db.session.get(OutboxMessage, outbox_id)
+    claimed = (message.task, dict(message.payload or {}))
+    db.session.commit()
+    return claimed
+
+
+def _mark_done(outbox_id: int) -> None:
+    from assess.core.columns import utcnow
+    from assess.extensions import db
+    from assess.outbox.models import OutboxMessage
+
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
+        .values(done_at=utcnow())
+    )
+
+
+def _record_failure(outbox_id: int, exc: Exception, retry_in: int | None) -> None:
+    """Keep the error on the row. A retry due later counts as a dispatch at that time,
+    so the sweep does not republish a row whose retry is already scheduled."""
+    from assess.core.columns import utcnow
+    from assess.extensions import db
+    from assess.outbox.models import OutboxMessage
+
+    values = {"last_error": f"{type(exc).__name__}: {exc}"[:2000]}
+    if retry_in is not None:
+        values["dispatched_at"] = utcnow() + timedelta(seconds=retry_in)
+    log.warning("outbox %s failed (%s)%s", outbox_id, values["last_error"],
+                f"; retry in {retry_in} s" if retry_in is not None else "")
+    try:
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
+                           .values(**values))
+        db.session.commit()
+    except sa_exc.SQLAlchemyError:  # the database itself is down: the retry still happens
+        db.session.rollback()
+        log.exception("outbox %s: could not record the failure", outbox_id)
+
+
 def sweep_outbox(task) -> int:
+    """Republish rows never dispatched, or dispatched long ago and still not done."""
     from assess.outbox.relay import publish, stale_ids
 
     ids = stale_ids(current_app.config["OUTBOX_SWEEP_AFTER"])
@@ -60,6 +129,7 @@ def sweep_outbox(task) -> int:
 
 
 def register(celery: Celery) -> None:
-    opts = {"bind": True, "acks_late": True, "max_retries": 8}
-    celery.task(name="worker.tasks.deliver_outbox", **opts)(deliver_outbox)
-    celery.task(name="worker.tasks.sweep_outbox", **opts)(sweep_outbox)
+    opts = {"bind": True, "acks_late": True}
+    celery.task(name="worker.tasks.deliver_outbox", max_retries=MAX_RETRIES,
+                **opts)(deliver_outbox)
+    celery.task(name="worker.tasks.sweep_outbox", max_retries=0, **opts)(sweep_outbox)

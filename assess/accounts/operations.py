@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit.operations import record
+from ..core.columns import utcnow
 from ..extensions import db
 from ..notifications.operations import notify
 from .models import Role, User
-from .tokens import INVITATION, link, make_token
+from .passwords import (
+    DEMO_PASSWORD,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+    waste_time,
+)
+from .permissions import can_log_in
+from .tokens import INVITATION, PASSWORD_RESET, link, make_token
 
 
 class AccountError(ValueError):
@@ -49,3 +61,95 @@ def send_invitation(user: User) -> None:
         )
     # The token is part of the key: a new invitation (new token) is a new e-mail.
     notify("invitation", user, token[-24:], subject, body)
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account these credentials open, or None, without saying why (no enumeration).
+
+    Refused alike: unknown e-mail, wrong password, inactive account, invitation not
+    yet accepted (no password), the demo password on a real account, a demo
+    account when demos are switched off.
+    """
+    user = find_by_email(email)
+    if user is None or not user.password_hash:
+        waste_time(password)  # answer as slowly as for a real account
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if not can_log_in(user):
+        return None
+    if password == DEMO_PASSWORD and not user.is_demo:
+        return None
+    return user
+
+
+def record_login(user: User, password: str) -> None:
+    """After a successful login: upgrade the hash if parameters changed, stamp and audit."""
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record(user, "auth.login", user)
+    db.session.flush()
+
+
+def set_password(actor, user: User, password: str, *, action: str = "account.password_set"
+                 ) -> None:
+    """Set a new password. Every earlier invitation or reset link stops working."""
+    problem = password_problem(password, user.email)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    record(actor, action, user)
+    db.session.flush()
+
+
+def request_password_reset(email: str) -> User | None:
+    """E-mail a reset link if an active account has this address; the caller says nothing."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return None
+    token = make_token(user, PASSWORD_RESET)
+    url = link("/password/reset/", token)
+    hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+    with force_locale(user.locale or "fr"):
+        subject = _("Réinitialisation de votre mot de passe")
+        body = _(
+            "Bonjour %(name)s,\n\nUne réinitialisation du mot de passe de votre compte a été "
+            "demandée sur la plateforme d'évaluation.\n\n"
+            "Choisissez un nouveau mot de passe en suivant ce lien (valable %(hours)d h) :\n"
+            "%(url)s\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
+            "votre mot de passe actuel reste valable.\n",
+            name=user.full_name, url=url, hours=hours,
+        )
+    notify("password_reset", user, token[-24:], subject, body)
+    record(None, "account.password_reset_requested", user)
+    return user
+
+
+def create_admin(actor, *, email: str, first_name: str = "", last_name: str = "",
+                 password: str | None = None) -> User:
+    """A certifier admin: invited by e-mail, or given ``password`` directly (CLI)."""
+    email = normalize_email(email)
+    try:
+        email = validate_email(email, check_deliverability=False,
+                               test_environment=current_app.testing).normalized.lower()
+    except EmailNotValidError as exc:
+        raise AccountError(_("Adresse e-mail invalide : %(email)s.", email=email)) from exc
+    if password is None:
+        return invite_user(actor, email=email, role=Role.CERTIFIER_ADMIN,
+                           first_name=first_name, last_name=last_name)
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    if find_by_email(email) is not None:
+        raise AccountError(_("Un compte existe déjà avec l'adresse %(email)s.", email=email))
+    user = User(email=email, role=Role.CERTIFIER_ADMIN, first_name=first_name.strip(),
+                last_name=last_name.strip(), password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "account.created", user, new={"email": email, "role": str(Role.CERTIFIER_ADMIN)})
+    return user

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
@@ -44,12 +45,12 @@ def read_token(token: str, purpose: str) -> User:
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise TokenError("Ce lien a expiré : demandez-en un nouveau.") from exc
+        raise TokenError(_("Ce lien a expiré : demandez-en un nouveau.")) from exc
     except BadSignature as exc:
-        raise TokenError("Ce lien n'est pas valide : vérifiez qu'il a été copié en entier.") from exc
+        raise TokenError(_("Ce lien n'est pas valide : vérifiez qu'il a été copié en entier.")) from exc
     user = db.session.get(User, data.get("uid"))
     if user is None or not user.active or data.get("fp") != _fingerprint(user):
-        raise TokenError("Ce lien a déjà été utilisé ou n'est plus valide : demandez-en un nouveau.")
+        raise TokenError(_("Ce lien a déjà été utilisé ou n'est plus valide : demandez-en un nouveau."))
     return user
 
 

@@ -1,3 +1,172 @@
-from flask import Blueprint
+"""Login, logout, invitation and password reset pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_user, logout_user
+
+from ..outbox import relay
+from . import (
+    loader,  # noqa: F401  (registers the user loader on import)
+    throttle,
+)
+from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from .operations import (
+    AccountError,
+    authenticate,
+    normalize_email,
+    record_login,
+    request_password_reset,
+    set_password,
+)
+from .passwords import MIN_LENGTH
+from .tokens import INVITATION, PASSWORD_RESET, TokenError, read_token
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.after_request
+def _no_cache_no_referrer(response):
+    # Pages with passwords or tokens in the URL: never cached, never sent as Referer.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None  # browsers read "/\evil.com" as "//evil.com"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _home() -> str:
+    return url_for("web.home")
+
+
+def _fresh_session() -> None:
+    """Drop whatever the previous visitor left in the session, except the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def _start_session(user) -> None:
+    _fresh_session()
+    login_user(user)
+
+
+def _wait_message(seconds: int) -> str:
+    n = throttle.minutes(seconds)
+    return ngettext("Trop de tentatives en peu de temps. Patientez %(num)d minute puis "
+                    "réessayez.",
+                    "Trop de tentatives en peu de temps. Patientez %(num)d minutes puis "
+                    "réessayez.", n)
+
+
+def _login_page(form: LoginForm, error: str | None = None, status: int = 200):
+    return render_template("auth/login.html", form=form.focus(), error=error), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.form.get("next") or request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or _home())
+    form = LoginForm()
+    form.next.data = target or ""
+    if not form.validate_on_submit():
+        return _login_page(form)
+    email, address = normalize_email(form.email.data), throttle.client_address()
+    wait = throttle.login_wait(email, address)
+    if wait:  # refused before the password is even looked at
+        return _login_page(form, _wait_message(wait), 429)
+    user = authenticate(email, form.password.data)
+    if user is None:
+        throttle.record_failure(email, address)
+        relay.commit()
+        return _login_page(form, _(
+            "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie ; en cas d'oubli, "
+            "utilisez « Mot de passe oublié ». Si vous venez d'être invité(e), choisissez "
+            "d'abord votre mot de passe avec le lien reçu par e-mail."))
+    record_login(user, form.password.data)
+    throttle.clear(email)
+    _start_session(user)
+    relay.commit()
+    return redirect(target or _home())
+
+
+@bp.post("/logout")
+def logout():
+    _fresh_session()
+    logout_user()  # after the clear: it may flag a remember-me cookie for deletion
+    flash(_("Vous êtes déconnecté(e). À bientôt !"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _password_from_token(token, INVITATION, "account.password_set",
+                                _("Votre mot de passe est enregistré : bienvenue !"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _password_from_token(token, PASSWORD_RESET, "account.password_reset",
+                                _("Votre nouveau mot de passe est enregistré."))
+
+
+def _password_from_token(token: str, purpose: str, action: str, done: str):
+    """Shared by invitation and reset: the link proves the e-mail, the form sets the password."""
+    try:
+        user = read_token(token, purpose)
+    except TokenError as exc:
+        return render_template("auth/token_invalid.html", reason=exc.reason,
+                               purpose=purpose), 400
+    form = SetPasswordForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        try:
+            set_password(user, user, form.password.data, action=action)
+        except AccountError as exc:  # the form checks the same rules; kept as a safety net
+            form.password.errors = [*form.password.errors, str(exc)]
+        else:
+            throttle.clear(user.email)
+            _start_session(user)
+            relay.commit()
+            flash(done, "success")
+            return redirect(_home())
+    return render_template("auth/set_password.html", form=form.focus(), user=user,
+                           purpose=purpose, min_length=MIN_LENGTH)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form.focus())
+    address = throttle.client_address()
+    wait = throttle.reset_wait(address)
+    if wait:
+        return render_template("auth/forgot.html", form=form.focus(),
+                               error=_wait_message(wait)), 429
+    email = normalize_email(form.email.data)
+    throttle.record_reset_request(email, address)
+    if throttle.reset_allowed_for_account(email):
+        request_password_reset(email)
+    relay.commit()
+    # The same answer whether or not the account exists: no enumeration.
+    flash(_("Si un compte actif correspond à cette adresse, un e-mail vient de lui être envoyé "
+            "avec un lien pour choisir un nouveau mot de passe. Pensez à regarder dans les "
+            "courriers indésirables ; le lien est valable peu de temps."), "info")
+    return redirect(url_for("auth.login"))

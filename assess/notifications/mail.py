@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 import sys
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
@@ -19,6 +19,7 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = make_msgid(domain="assess.localhost")
     msg.set_content(body)
     return msg

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ..core.columns import utcnow
 from ..extensions import db
@@ -14,6 +15,8 @@ from ..outbox.operations import enqueue
 from . import mail
 
 SEND_TASK = "notifications.send"
+# Longer than any SMTP exchange (30 s timeout): an older claim was a worker that died.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 def notify(event: str, recipient, obj_key: str, subject: str, body: str) -> Notification:
@@ -32,22 +35,48 @@ def notify(event: str, recipient, obj_key: str, subject: str, body: str) -> Noti
 
 @handler(SEND_TASK)
 def send_notification(payload: dict) -> None:
+    """Send the e-mail once, however often the row is delivered."""
     from worker.tasks import TransientError
 
     nid = payload["notification_id"]
-    # Claim the row: only one delivery can move it out of "pending", so it is sent once.
-    claimed = db.session.execute(
-        update(Notification)
-        .where(Notification.id == nid, Notification.status == NotificationStatus.PENDING)
-        .values(status=NotificationStatus.SENT, sent_at=utcnow())
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
-        return
+    claimed_at = _claim(nid)
+    if claimed_at is None:
+        return  # already sent (or being sent) by another delivery
     n = db.session.get(Notification, nid)
     try:
         mail.send(n.recipient_email, n.subject, n.body)
-    except (OSError, smtplib.SMTPException) as exc:
-        db.session.rollback()  # back to pending: the retry sends it
-        raise TransientError(str(exc)) from exc
+    except Exception as exc:
+        _release(nid, claimed_at)  # back to pending: the retry sends it
+        if isinstance(exc, OSError | smtplib.SMTPException):
+            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+        raise
+
+
+def _claim(nid: int):
+    """Move the row out of "pending" by a conditional update, committed BEFORE sending:
+    a second delivery finds nothing to claim, and no lock is held during a slow SMTP
+    exchange (on SQLite it would block every writer). A claim older than CLAIM_LEASE on a
+    row still being delivered means the worker died mid-send: it is claimed again.
+    Returns the claim's timestamp, or None."""
+    now = utcnow()
+    claimable = or_(
+        Notification.status == NotificationStatus.PENDING,
+        (Notification.status == NotificationStatus.SENT) & (Notification.sent_at < now - CLAIM_LEASE),
+    )
+    claimed = db.session.execute(
+        update(Notification).where(Notification.id == nid, claimable)
+        .values(status=NotificationStatus.SENT, sent_at=now)
+    ).rowcount
+    db.session.commit()
+    return now if claimed else None
+
+
+def _release(nid: int, claimed_at) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id == nid, Notification.status == NotificationStatus.SENT,
+               Notification.sent_at == claimed_at)
+        .values(status=NotificationStatus.PENDING, sent_at=None)
+    )
     db.session.commit()

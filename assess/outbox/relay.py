@@ -14,12 +14,15 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "worker.tasks.deliver_outbox"
+# A row that failed this many deliveries is left for a person (its last_error says why).
+MAX_ATTEMPTS = 25
 
 
 @event.listens_for(db.session.__class__, "after_flush", propagate=True)
 def _collect(session, _flush_context) -> None:
-    # Remember rows added in this transaction: they are published once it commits.
-    new = [obj for obj in session.new if isinstance(obj, OutboxMessage)]
+    # Remember the ids of rows added in this transaction: they are published once it
+    # commits. Ids, not objects: reading an expired object after commit costs a query.
+    new = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
     if new:
         session.info.setdefault("outbox_pending", []).extend(new)
 
@@ -31,42 +34,66 @@ def _forget(session) -> None:
 
 def commit() -> None:
     """Commit the request's unit of work, then publish the outbox rows it wrote."""
-    pending = db.session.info.pop("outbox_pending", [])
     db.session.commit()
+    pending = db.session.info.pop("outbox_pending", [])
     if pending:
-        publish([m.id for m in pending])
+        publish(list(dict.fromkeys(pending)))
 
 
 def publish(ids: list[int]) -> None:
-    """Send each row to the worker. A failure leaves it for the sweep; it is never lost."""
+    """Hand rows to the worker. A row the broker refused stays undispatched for the sweep:
+    it is never lost. Publishing twice is harmless (delivery skips rows already done)."""
+    if not ids:
+        return
     celery = current_app.extensions["celery"]
+    if celery.conf.task_always_eager:
+        _run_here(celery, ids)
+        return
     sent: list[int] = []
     for outbox_id in ids:
         try:
-            if celery.conf.task_always_eager:
-                celery.tasks[DELIVER_TASK].apply(args=[outbox_id])
-            else:
-                celery.send_task(DELIVER_TASK, args=[outbox_id])
-            sent.append(outbox_id)
-        except Exception:  # broker down: the sweep republishes later
-            log.exception("outbox %s not published; the sweep will retry", outbox_id)
-    if sent:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(sent), OutboxMessage.dispatched_at.is_(None))
-            .values(dispatched_at=utcnow())
-        )
+            celery.send_task(DELIVER_TASK, args=[outbox_id])
+        except Exception as exc:  # broker down: do not wait on it once per row
+            log.warning("outbox %s not published (%s); the sweep will retry %s row(s)",
+                        outbox_id, exc, len(ids) - len(sent))
+            break
+        sent.append(outbox_id)
+    _mark_dispatched(sent)
+
+
+def _run_here(celery, ids: list[int]) -> None:
+    # Eager mode (tests, never production): delivery runs in this process, in its own
+    # app context and session. Marked first, so this session holds no lock meanwhile.
+    _mark_dispatched(ids)
+    task = celery.tasks[DELIVER_TASK]
+    for outbox_id in ids:
+        try:
+            task.apply(args=[outbox_id])
+        except Exception:
+            if celery.conf.task_eager_propagates:
+                raise  # a failing handler must fail the test that triggered it
+            log.exception("outbox %s failed; the sweep will retry", outbox_id)
+
+
+def _mark_dispatched(ids: list[int]) -> None:
+    # Always the latest dispatch: the sweep republishes only rows stuck long after it.
+    if ids:
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                           .values(dispatched_at=utcnow()))
         db.session.commit()
 
 
 def stale_ids(older_than_seconds: int) -> list[int]:
-    """Rows not done and not dispatched recently: published again by the periodic sweep."""
+    """Rows not done, not dispatched in the last ``older_than_seconds`` and not given up
+    (``OUTBOX_MAX_ATTEMPTS``): published again by the periodic sweep."""
     limit = utcnow() - timedelta(seconds=older_than_seconds)
+    max_attempts = current_app.config.get("OUTBOX_MAX_ATTEMPTS", MAX_ATTEMPTS)
     return list(db.session.scalars(
         select(OutboxMessage.id)
         .where(OutboxMessage.done_at.is_(None))
         .where(or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at < limit))
         .where(OutboxMessage.created_at < limit)
+        .where(OutboxMessage.attempts < max_attempts)
         .order_by(OutboxMessage.id)
         .limit(500)
     ))

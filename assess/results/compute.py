@@ -1,0 +1,174 @@
+"""The worker side of "Calculer les résultats": set-based, batched, idempotent.
+
+Everything the computation needs is read with a fixed number of statements
+(queries.py), outcomes are derived in Python with ``rubrics.scoring``, and rows
+are written with bulk INSERT/UPDATE per batch. Progress is committed after each
+batch so that the page's progress bar moves. Rows are updated in place and only
+when a value changed: re-running the same job changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from flask import current_app
+from sqlalchemy import delete, insert, select, update
+
+from rubrics.model import Scale
+from rubrics.scoring import PENDING, block_outcome, consolidate, title_outcome
+from workflows.session import SESSION
+
+from ..accounts.models import User
+from ..audit.models import AuditEvent
+from ..audit.operations import record
+from ..core.columns import utcnow
+from ..extensions import db
+from ..jobs import operations as jobs
+from ..jobs.models import Job, JobStatus
+from ..outbox.handlers import handler
+from ..sessions.models import CertificationSession, SessionStatus
+from . import queries as q
+from .models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
+
+COMPUTE_TASK = "results.compute"
+JOB_KIND = "compute_results"
+DEFAULT_BATCH = 50
+
+
+@handler(COMPUTE_TASK)
+def compute_results(payload: dict) -> None:
+    job = db.session.get(Job, payload["job_id"])
+    if job is None or job.status == JobStatus.DONE:
+        return  # already computed: a second delivery changes nothing
+    job_id, session_id, actor_id = job.id, job.session_id, job.created_by_id
+    try:
+        counts = _compute(job_id, session_id)
+        _finish(job, actor_id, counts)
+        jobs.mark_done(job_id)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        jobs.mark_failed(job_id, f"{type(exc).__name__}: {exc}")
+        db.session.commit()
+        raise
+
+
+def _compute(job_id: int, session_id: int) -> Counter:
+    session = db.session.get(CertificationSession, session_id)
+    scale = q.scale_of(session.referential_version.data)
+    blocks = q.blocks_of_version(session.referential_version_id)
+    enrolled = q.enrolled_blocks(session_id)
+    jobs.mark_running(job_id, len(enrolled))
+    db.session.commit()
+
+    grades = q.evaluator_levels(session_id)
+    earlier = q.acquired_earlier(session_id)
+    old_blocks = q.existing_block_results(session_id)
+    old_titles = q.existing_title_results(session_id)
+    all_numbers = [info.number for info in blocks.values()]
+    counts: Counter = Counter()
+    done = 0
+    for batch in _chunks(list(enrolled.items()), _batch_size()):
+        block_rows: dict[tuple[int, int], tuple] = {}
+        title_rows: dict[int, str] = {}
+        for enrolment_id, (candidate_id, block_ids) in batch:
+            outcomes: dict[int, str] = {}
+            for block_id in block_ids:
+                info = blocks[block_id]
+                row = _block_result(info, grades.get((enrolment_id, block_id)), scale)
+                block_rows[(enrolment_id, block_id)] = row
+                outcomes[info.number] = row[0]
+                counts[f"bloc_{row[0]}"] += 1
+            title = title_outcome(outcomes, all_numbers, earlier.get(candidate_id, ()))
+            title_rows[enrolment_id] = title
+            counts[f"title_{title}"] += 1
+        _write_blocks(block_rows, old_blocks)
+        _write_titles(title_rows, old_titles)
+        done += len(batch)
+        jobs.set_progress(job_id, done)
+        db.session.commit()
+    _delete_stale(old_blocks, enrolled)
+    counts["enrolments"] = len(enrolled)
+    return counts
+
+
+def _block_result(info: q.BlockInfo, sheets: q.Sheets | None, scale: Scale) -> tuple:
+    """(outcome, {code: consolidated level}, [codes in disagreement]) for one bloc."""
+    evaluators = list((sheets or {}).values())
+    if not any(sheet is not None for sheet in evaluators):
+        return PENDING, {code: None for code in info.codes}, []
+    levels: dict[str, str | None] = {}
+    disagreements: list[str] = []
+    for code in info.codes:
+        merged = consolidate([None if s is None else s.get(code) for s in evaluators], scale)
+        levels[code] = merged.level
+        if merged.disagreement:
+            disagreements.append(code)
+    return block_outcome(info.rule, levels, scale), levels, disagreements
+
+
+def _write_blocks(rows: dict[tuple[int, int], tuple], old: dict) -> None:
+    now = utcnow()
+    inserts, updates = [], []
+    for (enrolment_id, block_id), (outcome, levels, disagreements) in rows.items():
+        previous = old.get((enrolment_id, block_id))
+        values = {"outcome": BlockOutcome(outcome), "criterion_levels": levels,
+                  "disagreements": disagreements, "computed_at": now}
+        if previous is None:
+            inserts.append({"enrolment_id": enrolment_id, "block_id": block_id, **values})
+        elif (previous[1], previous[2], previous[3]) != (outcome, levels, disagreements):
+            updates.append({"id": previous[0], **values})
+    if inserts:
+        db.session.execute(insert(BlockResult), inserts)
+    if updates:
+        db.session.execute(update(BlockResult), updates)
+
+
+def _write_titles(rows: dict[int, str], old: dict) -> None:
+    now = utcnow()
+    inserts, updates = [], []
+    for enrolment_id, outcome in rows.items():
+        previous = old.get(enrolment_id)
+        if previous is None:
+            inserts.append({"enrolment_id": enrolment_id, "outcome": TitleOutcome(outcome),
+                            "computed_at": now})
+        elif previous[1] != outcome:
+            updates.append({"id": previous[0], "outcome": TitleOutcome(outcome),
+                            "computed_at": now})
+    if inserts:
+        db.session.execute(insert(TitleResult), inserts)
+    if updates:
+        db.session.execute(update(TitleResult), updates)
+
+
+def _delete_stale(old_blocks: dict, enrolled: dict) -> None:
+    """Drop results of blocs a candidate is no longer enrolled in."""
+    current = {(e, b) for e, (_c, block_ids) in enrolled.items() for b in block_ids}
+    stale = [row[0] for key, row in old_blocks.items() if key not in current]
+    if stale:
+        db.session.execute(delete(BlockResult).where(BlockResult.id.in_(stale)))
+
+
+def _finish(job: Job, actor_id: int | None, counts: Counter) -> None:
+    """Move the session to "results computed" and audit the job, once per job."""
+    session = db.session.get(CertificationSession, job.session_id)
+    target = SESSION.check("compute", str(session.status),
+                           {"enrolment_count": counts["enrolments"], "job_running": False})
+    session.status = SessionStatus(target)
+    already = db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "results.computed", AuditEvent.object_type == "Job",
+        AuditEvent.object_id == job.id))
+    if already is None:  # a re-delivery of the same job is not a new decision
+        actor = db.session.get(User, actor_id) if actor_id else None
+        record(actor, "results.computed", job, new=dict(sorted(counts.items())),
+               session_id=session.id)
+
+
+def _batch_size() -> int:
+    return max(1, int(current_app.config.get("RESULTS_COMPUTE_BATCH", DEFAULT_BATCH)))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

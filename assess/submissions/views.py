@@ -1,3 +1,160 @@
-from flask import Blueprint
+"""Candidate space, uploads, receipts and downloads."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from workflows.base import TransitionRefused
+from workflows.submission import SUBMISSION
+
+from ..accounts.models import Role
+from ..core.access import roles_required
+from ..core.columns import utcnow
+from ..extensions import db
+from ..outbox.relay import commit
+from ..storage import get_storage
+from . import operations, queries
+from .formatting import duration_label, human_size, part_label, when
+from .forms import UploadForm, upload_form
+from .permissions import can_download
 
 bp = Blueprint("submissions", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.context_processor
+def _helpers():
+    return {"human_size": human_size, "duration_label": duration_label,
+            "part_label": part_label, "when": when}
+
+
+@dataclass
+class ExamCard:
+    """What the candidate sees for one épreuve."""
+
+    exam: object
+    deadline: object
+    submission: object
+    current: object
+    form: UploadForm | None
+    closed_reason: str | None
+    earlier: list = field(default_factory=list)
+
+
+@bp.get("/candidat/")
+@roles_required(Role.CANDIDATE)
+def home():
+    return _render_home()
+
+
+@bp.post("/candidat/epreuves/<int:exam_id>/depot")
+@roles_required(Role.CANDIDATE)
+def upload(exam_id: int):
+    enrolment, exam = queries.upload_target_or_404(current_user, exam_id)
+    form = upload_form(exam.id)
+    if not form.validate_on_submit():
+        return _render_home({exam.id: form}, 422)
+    try:
+        stored = operations.upload(current_user, enrolment, exam, form.file.data)
+    except TransitionRefused as exc:
+        flash(exc.reason, "error")
+        return _render_home(status=409)
+    except operations.UploadRefused as exc:
+        form.file.errors = [exc.reason]
+        flash(exc.reason, "error")
+        return _render_home({exam.id: form}, 422)
+    file_id, key = stored.id, stored.storage_key
+    try:
+        commit()
+    except Exception:
+        db.session.rollback()
+        operations.discard_blob_if_unreferenced(key)
+        raise
+    flash(_("Votre dépôt est enregistré. Conservez cet accusé de dépôt : il prouve ce que "
+            "vous avez déposé et quand."), "success")
+    return redirect(url_for(".receipt", file_id=file_id))
+
+
+@bp.get("/candidat/depots/<int:file_id>")
+@roles_required(Role.CANDIDATE)
+def receipt(file_id: int):
+    stored = queries.own_file_or_404(current_user, file_id)
+    return render_template("submissions/receipt.html", stored=stored,
+                           exam=stored.submission.exam,
+                           session=stored.submission.enrolment.session)
+
+
+@bp.get("/fichiers/<int:file_id>")
+@login_required
+def download(file_id: int):
+    stored = queries.file_or_404(file_id)
+    if not can_download(current_user, stored):
+        abort(404)  # same answer as a missing id: existence is not revealed
+    try:
+        fh = get_storage().open(stored.storage_key)
+    except FileNotFoundError:
+        log.error("stored file %s: blob %s missing from storage", stored.id, stored.storage_key)
+        abort(404)
+    try:
+        operations.record_download(current_user, stored)
+        commit()
+    except Exception:
+        fh.close()
+        raise
+    # Not conditional: a 304/206 would leave the opened blob to the garbage collector,
+    # and these confidential papers are not cached anyway (no-store).
+    response = send_file(fh, mimetype=operations.PDF_TYPE, as_attachment=True,
+                         download_name=stored.original_name, conditional=False, etag=False,
+                         last_modified=stored.uploaded_at)
+    response.content_length = stored.size
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _render_home(forms: dict | None = None, status: int = 200):
+    enrolments = queries.candidate_enrolments(current_user)
+    submissions = queries.submissions_for(enrolments)
+    now = utcnow()
+    sections = [
+        (enrolment, [_card(enrolment, exam, submissions.get((enrolment.id, exam.id)), now,
+                           (forms or {}).get(exam.id))
+                     for exam in _enrolled_exams(enrolment)])
+        for enrolment in enrolments
+    ]
+    return render_template("submissions/home.html", sections=sections,
+                           max_upload=current_app.config["MAX_UPLOAD_BYTES"]), status
+
+
+def _enrolled_exams(enrolment) -> list:
+    block_ids = {b.id for b in enrolment.blocks}
+    return [exam for exam in enrolment.session.exams if exam.block_id in block_ids]
+
+
+def _card(enrolment, exam, submission, now, form) -> ExamCard:
+    ctx = operations.upload_context(exam, now)
+    try:
+        SUBMISSION.check("upload", operations.submission_state(submission), ctx)
+        closed = None
+    except TransitionRefused as exc:
+        closed = exc.reason
+    current = operations.current_file(submission) if submission else None
+    earlier = sorted((f for f in (submission.files if submission else []) if f is not current),
+                     key=lambda f: f.uploaded_at, reverse=True)
+    return ExamCard(exam=exam, deadline=ctx["deadline"], submission=submission,
+                    current=current, closed_reason=closed, earlier=earlier,
+                    form=None if closed else (form or upload_form(exam.id, formdata=None)))

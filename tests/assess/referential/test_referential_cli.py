@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from rubrics.loader import DEFAULT_PATH
 
 from assess.referential.models import ReferentialVersion
+from rubrics.loader import DEFAULT_PATH
 
 CODES = ["CR1.1", "CR1.2", "CR1.3.1", "CR1.3.2", "CR1.3.3", "CR1.4", "CR2.1", "CR2.2.1",
          "CR2.2.2", "CR2.3", "CR3.1", "CR3.2", "CR3.3", "CR3.4"]

@@ -1,0 +1,91 @@
+"""Candidates and enrolments. Each operation takes the acting user, audits, flushes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..accounts.models import Role
+from ..accounts.operations import invite_user
+from ..audit.operations import record
+from ..extensions import db
+from ..referential.models import Block
+from ..sessions.operations import ensure_editable
+from ..sessions.permissions import can_manage_session
+from .models import AccessRoute, Candidate, Enrolment
+from .permissions import can_manage_candidate
+
+
+class EnrolmentError(ValueError):
+    """A refused enrolment; the message is meant for the user."""
+
+
+def create_candidate(actor, *, centre_id: int, email: str, first_name: str, last_name: str,
+                     access_route: AccessRoute | str, birth_date: date | None = None) -> Candidate:
+    """Invite a candidate account (e-mail through the outbox) and create its Candidate row."""
+    if not can_manage_candidate(actor, centre_id):
+        raise EnrolmentError(_("Vous ne pouvez pas créer de candidat pour ce centre."))
+    user = invite_user(actor, email=email, role=Role.CANDIDATE, first_name=first_name,
+                       last_name=last_name, centre_id=centre_id)
+    candidate = Candidate(user_id=user.id, centre_id=centre_id, birth_date=birth_date,
+                          access_route=AccessRoute(access_route))
+    candidate.user = user
+    db.session.add(candidate)
+    db.session.flush()
+    record(actor, "candidate.created", candidate, new={
+        "user_id": user.id, "centre_id": centre_id, "access_route": str(candidate.access_route),
+    })
+    return candidate
+
+
+def enrol_candidate(actor, session, candidate: Candidate, blocks: list[Block]) -> Enrolment:
+    """Enrol ``candidate`` in ``session`` for ``blocks`` (all of them: the full title)."""
+    _check_enrolment(actor, session, candidate, blocks)
+    all_ids = {b.id for b in session.referential_version.blocks}
+    chosen = sorted({b.id for b in blocks})
+    enrolment = Enrolment(session_id=session.id, candidate_id=candidate.id,
+                          full_title=set(chosen) == all_ids)
+    enrolment.blocks = sorted(blocks, key=lambda b: b.number)
+    db.session.add(enrolment)
+    db.session.flush()
+    record(actor, "enrolment.created", enrolment, session_id=session.id, new={
+        "candidate_id": candidate.id, "full_title": enrolment.full_title,
+        "blocks": [b.number for b in enrolment.blocks],
+    })
+    return enrolment
+
+
+def enrol_new_candidate(actor, session, *, email: str, first_name: str, last_name: str,
+                        access_route: AccessRoute | str, birth_date: date | None,
+                        blocks: list[Block]) -> Enrolment:
+    """Create (and invite) a candidate of the session's centre, then enrol them."""
+    # Check first: a refused enrolment must not leave an invited account behind.
+    ensure_editable(session)
+    _check_blocks(session, blocks)
+    candidate = create_candidate(actor, centre_id=session.centre_id, email=email,
+                                 first_name=first_name, last_name=last_name,
+                                 access_route=access_route, birth_date=birth_date)
+    return enrol_candidate(actor, session, candidate, blocks)
+
+
+def _check_enrolment(actor, session, candidate: Candidate, blocks: list[Block]) -> None:
+    ensure_editable(session)
+    if not can_manage_session(actor, session):
+        raise EnrolmentError(_("Vous ne pouvez pas inscrire de candidat à cette session."))
+    if candidate.centre_id != session.centre_id:
+        raise EnrolmentError(_("Ce candidat n'est pas rattaché au centre de la session."))
+    _check_blocks(session, blocks)
+    duplicate = db.session.scalar(select(Enrolment.id).where(
+        Enrolment.session_id == session.id, Enrolment.candidate_id == candidate.id))
+    if duplicate is not None:
+        raise EnrolmentError(_("%(name)s est déjà inscrit(e) à cette session.",
+                               name=candidate.user.full_name))
+
+
+def _check_blocks(session, blocks: list[Block]) -> None:
+    if not blocks:
+        raise EnrolmentError(_("Choisissez au moins un bloc de compétences."))
+    if any(b.version_id != session.referential_version_id for b in blocks):
+        raise EnrolmentError(_("Un bloc choisi n'appartient pas au référentiel de la session."))

@@ -1,0 +1,33 @@
+"""Who may manage candidates and their enrolments."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..core.access import can_manage_centre, is_admin
+from ..extensions import db
+from .models import Candidate, Enrolment
+
+
+def can_manage_candidate(user, centre_id: int) -> bool:
+    """Create or enrol the candidates of a centre: its admin, or a certifier admin."""
+    return is_admin(user) and can_manage_centre(user, centre_id)
+
+
+def can_view_enrolment(user, enrolment: Enrolment) -> bool:
+    return can_manage_candidate(user, enrolment.session.centre_id)
+
+
+def load_enrolment_for(user, session, enrolment_id: int) -> Enrolment:
+    """An enrolment of ``session`` (already loaded through its own loader), else 404."""
+    enrolment = db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.id == enrolment_id, Enrolment.session_id == session.id)
+        .options(joinedload(Enrolment.candidate).joinedload(Candidate.user),
+                 selectinload(Enrolment.blocks))
+    )
+    if enrolment is None or not can_view_enrolment(user, enrolment):
+        abort(404)
+    return enrolment

@@ -1,0 +1,134 @@
+"""Demo data: a centre, a session dated around today, and one account per role.
+
+Idempotent: each piece is looked up before it is created, so running the
+command twice changes nothing. Demo accounts are the only ones whose password
+may be "demo" (``User.is_demo``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..accounts.models import Role, User
+from ..accounts.passwords import DEMO_PASSWORD, hash_password
+from ..candidates.models import AccessRoute, Candidate, Enrolment
+from ..candidates.operations import enrol_candidate
+from ..centres.models import TrainingCentre
+from ..extensions import db
+from ..juries.operations import assign_juror
+from ..sessions.models import CertificationSession, PartKind
+from ..sessions.operations import PartSchedule, create_session, schedule_exams
+
+CENTRE_NAME = "Centre de formation Démo (Lyon)"
+SESSION_NAME = "Session de démonstration"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: Role
+    first_name: str
+    last_name: str
+    profile: dict
+
+
+ACCOUNTS = (
+    DemoAccount("admin@demo.test", Role.CERTIFIER_ADMIN, "Claire", "Certificatrice", {}),
+    DemoAccount("centre@demo.test", Role.CENTRE_ADMIN, "Marc", "Responsable", {}),
+    DemoAccount("jury1@demo.test", Role.JUROR, "Sophie", "Martin",
+                {"organisation": "Agence Pixel & Sens", "profession": "Responsable communication on-line"}),
+    DemoAccount("jury2@demo.test", Role.JUROR, "Karim", "Benali",
+                {"organisation": "Studio Social", "profession": "Community manager"}),
+    DemoAccount("candidat1@demo.test", Role.CANDIDATE, "Léa", "Dupont", {}),
+    DemoAccount("candidat2@demo.test", Role.CANDIDATE, "Hugo", "Moreau", {}),
+    DemoAccount("candidat3@demo.test", Role.CANDIDATE, "Inès", "Lefèvre", {}),
+)
+
+
+def _centre() -> TrainingCentre:
+    centre = db.session.scalar(select(TrainingCentre).where(TrainingCentre.name == CENTRE_NAME))
+    if centre is None:
+        centre = TrainingCentre(name=CENTRE_NAME, city="Lyon")
+        db.session.add(centre)
+        db.session.flush()
+    return centre
+
+
+def _account(spec: DemoAccount, centre: TrainingCentre, password_hash: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == spec.email))
+    if user is None:
+        needs_centre = spec.role in (Role.CENTRE_ADMIN, Role.CANDIDATE)
+        user = User(email=spec.email, role=spec.role, first_name=spec.first_name,
+                    last_name=spec.last_name, is_demo=True, password_hash=password_hash,
+                    centre_id=centre.id if needs_centre else None, **spec.profile)
+        db.session.add(user)
+        db.session.flush()
+    if spec.role == Role.CANDIDATE and db.session.scalar(
+            select(Candidate).where(Candidate.user_id == user.id)) is None:
+        db.session.add(Candidate(user_id=user.id, centre_id=centre.id,
+                                 access_route=AccessRoute.CONTINUING_PRO_CONTRACT))
+        db.session.flush()
+    return user
+
+
+def _local(day: date, hour: int) -> datetime:
+    """A Paris wall-clock time as the naive UTC the database stores."""
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    aware = datetime.combine(day, time(hour), tzinfo=tz)
+    return aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def _schedule(today: date) -> dict[PartKind, PartSchedule]:
+    """Case studies in a few days, the dossier due in two weeks, the oral a week later."""
+    written, practical = today + timedelta(days=3), today + timedelta(days=4)
+    return {
+        PartKind.WRITTEN: PartSchedule(_local(written, 9), 240, "Salle 2, Centre Démo",
+                                       _local(written, 17)),
+        PartKind.PRACTICAL: PartSchedule(_local(practical, 9), 300,
+                                         "Salle informatique, Centre Démo", _local(practical, 18)),
+        PartKind.DOSSIER: PartSchedule(None, None, None, _local(today + timedelta(days=14), 18)),
+        PartKind.ORAL: PartSchedule(_local(today + timedelta(days=21), 14), 45,
+                                    "Salle 1, Centre Démo", None),
+    }
+
+
+def _session(admin: User, centre: TrainingCentre, today: date) -> CertificationSession:
+    session = db.session.scalar(select(CertificationSession).where(
+        CertificationSession.centre_id == centre.id, CertificationSession.name == SESSION_NAME))
+    if session is not None:
+        return session
+    session = create_session(admin, centre_id=centre.id, name=SESSION_NAME,
+                             starts_on=today - timedelta(days=7),
+                             ends_on=today + timedelta(days=30))
+    plan = _schedule(today)
+    schedule_exams(admin, session,
+                   {p.id: plan[PartKind(p.kind)] for e in session.exams for p in e.parts})
+    return session
+
+
+def build_demo(today: date | None = None) -> dict:
+    """Create what is missing; returns the objects the command prints."""
+    today = today or date.today()
+    centre = _centre()
+    password_hash = hash_password(DEMO_PASSWORD)
+    users = {spec.email: _account(spec, centre, password_hash) for spec in ACCOUNTS}
+    admin = users["admin@demo.test"]
+    session = _session(admin, centre, today)
+    jurors = {"candidat1@demo.test": users["jury1@demo.test"],
+              "candidat2@demo.test": users["jury1@demo.test"],
+              "candidat3@demo.test": users["jury2@demo.test"]}
+    for email, juror in jurors.items():
+        candidate = db.session.scalar(select(Candidate).where(Candidate.user_id == users[email].id))
+        enrolment = db.session.scalar(select(Enrolment).where(
+            Enrolment.session_id == session.id, Enrolment.candidate_id == candidate.id))
+        if enrolment is None:
+            enrolment = enrol_candidate(admin, session, candidate,
+                                        list(session.referential_version.blocks))
+        for exam in session.exams:
+            assign_juror(admin, enrolment, exam, juror)
+    return {"centre": centre, "session": session, "accounts": ACCOUNTS}

@@ -1,0 +1,90 @@
+"""Juror invitations and assignments. Each takes the acting user, audits, flushes."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Role, User
+from ..accounts.operations import invite_user
+from ..audit.operations import record
+from ..extensions import db
+from ..sessions.operations import ensure_editable
+from .models import Assignment
+from .permissions import can_assign, can_invite_juror, sheet_submitted
+
+
+class AssignmentError(ValueError):
+    """A refused assignment change; the message is meant for the user."""
+
+
+def invite_juror(actor, *, email: str, first_name: str, last_name: str,
+                 organisation: str | None = None, profession: str | None = None) -> User:
+    """Create a juror account and e-mail the invitation (through the outbox)."""
+    if not can_invite_juror(actor):
+        raise AssignmentError(_("Vous ne pouvez pas inviter de membre du jury."))
+    return invite_user(actor, email=email, role=Role.JUROR, first_name=first_name,
+                       last_name=last_name, organisation=(organisation or "").strip() or None,
+                       profession=(profession or "").strip() or None)
+
+
+def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:
+    """Ask ``juror`` to grade ``enrolment``'s épreuve ``exam``; assigning twice is a no-op."""
+    ensure_editable(enrolment.session)
+    if not can_assign(actor, enrolment):
+        raise AssignmentError(_("Vous ne pouvez pas affecter d'évaluateur dans cette session."))
+    if juror.role != Role.JUROR or not juror.active:
+        raise AssignmentError(_("%(name)s n'est pas un membre du jury actif.",
+                                name=juror.full_name))
+    if exam.session_id != enrolment.session_id or exam.block_id not in {
+            b.id for b in enrolment.blocks}:
+        raise AssignmentError(_("Le candidat n'est pas inscrit à cette épreuve."))
+    existing = _find(juror.id, enrolment.id, exam.id)
+    if existing is not None:
+        return existing
+    assignment = Assignment(juror_id=juror.id, enrolment_id=enrolment.id, exam_id=exam.id,
+                            created_by_id=actor.id)
+    try:
+        with db.session.begin_nested():  # a concurrent double click hits the unique constraint
+            db.session.add(assignment)
+    except IntegrityError:
+        return _find(juror.id, enrolment.id, exam.id)
+    record(actor, "assignment.created", assignment, session_id=enrolment.session_id,
+           new={"juror_id": juror.id, "enrolment_id": enrolment.id, "exam_id": exam.id})
+    return assignment
+
+
+def assign_jurors(actor, enrolment, pairs) -> int:
+    """Assign each ``(exam, juror)`` pair; returns how many assignments are new."""
+    created = 0
+    for exam, juror in pairs:
+        known = _find(juror.id, enrolment.id, exam.id) is not None
+        assign_juror(actor, enrolment, exam, juror)
+        created += not known
+    return created
+
+
+def unassign(actor, assignment: Assignment) -> None:
+    """Remove an assignment whose grading sheet is not submitted (a draft is discarded)."""
+    enrolment = assignment.enrolment
+    ensure_editable(enrolment.session)
+    if not can_assign(actor, enrolment):
+        raise AssignmentError(_("Vous ne pouvez pas modifier les affectations de cette session."))
+    if sheet_submitted(assignment):
+        raise AssignmentError(_(
+            "%(name)s a déjà soumis sa grille pour cette épreuve : l'affectation est conservée.",
+            name=assignment.juror.full_name))
+    old = {"juror_id": assignment.juror_id, "enrolment_id": assignment.enrolment_id,
+           "exam_id": assignment.exam_id, "draft_sheet_discarded": assignment.sheet is not None}
+    record(actor, "assignment.removed", assignment, session_id=enrolment.session_id, old=old)
+    if assignment.sheet is not None:
+        db.session.delete(assignment.sheet)
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def _find(juror_id: int, enrolment_id: int, exam_id: int) -> Assignment | None:
+    return db.session.scalar(select(Assignment).where(
+        Assignment.juror_id == juror_id, Assignment.enrolment_id == enrolment_id,
+        Assignment.exam_id == exam_id))

@@ -1,0 +1,49 @@
+"""Who may see, compute and publish results: the one place for these rules.
+
+Sessions are loaded with ``assess.sessions.permissions.load_session_for`` (403 for a
+role without access, 404 for another centre's session); the rules below say what an
+admin who sees the session may do with its results.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..extensions import db
+from ..jobs.models import Job
+from ..sessions.models import CertificationSession
+from ..sessions.permissions import can_view_session
+
+ADMINS = (Role.CERTIFIER_ADMIN, Role.CENTRE_ADMIN)
+
+
+def can_view_results(user, session) -> bool:
+    return can_view_session(user, session)
+
+
+def can_compute(user, session) -> bool:
+    return can_view_session(user, session)
+
+
+def can_publish(user, session) -> bool:
+    return can_view_session(user, session)
+
+
+def can_view_job(user, job: Job) -> bool:
+    """A job's progress is seen by whoever sees the session it works on."""
+    session = db.session.get(CertificationSession, job.session_id) if job.session_id else None
+    return session is not None and can_view_session(user, session)
+
+
+def can_view_own_results(user) -> bool:
+    return user.is_authenticated and user.role == Role.CANDIDATE
+
+
+def load_job(job_id: int) -> Job:
+    """The job if the current user may see it; 404 otherwise (ids cannot be probed)."""
+    job = db.session.get(Job, job_id)
+    if job is None or not can_view_job(current_user, job):
+        abort(404)
+    return job

@@ -1,0 +1,51 @@
+"""Display helpers for the submissions pages (sizes, durations, part kinds)."""
+
+from __future__ import annotations
+
+from flask_babel import format_date, format_decimal, format_time
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..sessions.models import PartKind
+
+KIB = 1024
+MIB = 1024 * 1024
+
+PART_LABELS = {
+    PartKind.WRITTEN: _l("Épreuve écrite"),
+    PartKind.PRACTICAL: _l("Épreuve écrite et pratique"),
+    PartKind.DOSSIER: _l("Dossier écrit"),
+    PartKind.ORAL: _l("Soutenance orale"),
+}
+
+
+def human_size(size: int) -> str:
+    """20971520 -> « 20 Mo »; 1536 -> « 1,5 Ko » (French decimal comma)."""
+    if size >= MIB:
+        return _("%(n)s Mo", n=format_decimal(round(size / MIB, 1), format="#,##0.#"))
+    if size >= KIB:
+        return _("%(n)s Ko", n=format_decimal(round(size / KIB, 1), format="#,##0.#"))
+    return _("%(n)s octets", n=size)
+
+
+def duration_label(minutes: int | None) -> str:
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("%(m)s min", m=rest)
+    if not rest:
+        return _("%(h)s h", h=hours)
+    return _("%(h)s h %(m)02d", h=hours, m=rest)
+
+
+def part_label(kind) -> str:
+    return str(PART_LABELS.get(PartKind(kind), kind))
+
+
+def when(moment, seconds: bool = False) -> str:
+    """A naive-UTC timestamp in the user's time zone (Europe/Paris by default)."""
+    if moment is None:
+        return ""
+    return _("%(date)s à %(time)s", date=format_date(moment, "full"),
+             time=format_time(moment, "medium" if seconds else "short"))

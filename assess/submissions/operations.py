@@ -1,0 +1,202 @@
+"""Candidates hand in their work: checks, storage, rows, audit. Flushes, never commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import exists, select, update
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from workflows.submission import NONE, SUBMISSION
+
+from ..accounts.models import Role
+from ..audit.operations import record
+from ..core.columns import utcnow
+from ..extensions import db
+from ..sessions.models import SessionStatus
+from ..storage import EmptyFile, StoredBlob, TooLarge, get_storage
+from .formatting import human_size
+from .models import StoredFile, Submission, SubmissionStatus
+from .permissions import can_upload
+
+PDF_MAGIC = b"%PDF-"
+PDF_TYPE = "application/pdf"
+
+
+class UploadRefused(Exception):
+    """The file cannot be accepted; ``reason`` tells the candidate what to do."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def submission_deadline(exam) -> datetime | None:
+    """The deadline of the first part that has one (the dossier part for bloc 3)."""
+    for part in exam.parts:
+        if part.submission_deadline is not None:
+            return part.submission_deadline
+    return None
+
+
+def upload_context(exam, now: datetime | None = None) -> dict:
+    return {
+        "now": now or utcnow(),
+        "deadline": submission_deadline(exam),
+        "session_published": exam.session.status == SessionStatus.RESULTS_PUBLISHED,
+    }
+
+
+def submission_state(submission: Submission | None) -> str:
+    return str(submission.status) if submission is not None else NONE
+
+
+def find_submission(enrolment, exam) -> Submission | None:
+    return db.session.scalar(select(Submission).where(
+        Submission.enrolment_id == enrolment.id, Submission.exam_id == exam.id))
+
+
+def upload(actor, enrolment, exam, file_storage: FileStorage) -> StoredFile:
+    """Store the candidate's PDF for ``exam`` and make it the current file of the submission.
+
+    Raises ``TransitionRefused`` (deadline, published session) or ``UploadRefused`` (not a
+    PDF, empty, too large); in both cases nothing is stored.
+    """
+    if not can_upload(actor, enrolment, exam):
+        raise PermissionError("only the enrolled candidate may upload for this épreuve")
+    submission = find_submission(enrolment, exam)
+    SUBMISSION.check("upload", submission_state(submission), upload_context(exam))
+    blob = _store(_pdf_stream(file_storage))
+    try:
+        return _record(actor, enrolment, exam, submission, file_storage.filename, blob)
+    except Exception:
+        db.session.rollback()
+        discard_blob_if_unreferenced(blob.key)
+        raise
+
+
+def discard_blob_if_unreferenced(key: str) -> None:
+    """After a failed transaction: remove the blob unless a row (identical content) uses it."""
+    used = db.session.scalar(select(exists().where(StoredFile.storage_key == key)))
+    if not used:
+        get_storage().delete(key)
+
+
+def record_download(actor, stored_file: StoredFile) -> None:
+    """Jurors' and admins' downloads are audited; a candidate reading their own file is not."""
+    if actor.role == Role.CANDIDATE:
+        return
+    submission = stored_file.submission
+    record(actor, "file.downloaded", stored_file,
+           new={"sha256": stored_file.sha256, "size": stored_file.size},
+           session_id=submission.enrolment.session_id if submission else None)
+
+
+def display_name(filename: str | None) -> str:
+    """A safe name for display and download: ASCII, no path, always ending in .pdf."""
+    name = filename or ""
+    if name.lower().endswith(".pdf"):
+        name = name[:-4]
+    stem = secure_filename(name)[:200] or "depot"
+    return f"{stem}.pdf"
+
+
+def _pdf_stream(file_storage: FileStorage) -> BinaryIO:
+    """Check extension, emptiness and magic bytes from the first bytes only."""
+    if not (file_storage.filename or "").lower().endswith(".pdf"):
+        raise UploadRefused(_("Le fichier doit être un PDF (extension .pdf) : enregistrez "
+                              "votre document au format PDF puis déposez-le de nouveau."))
+    stream = file_storage.stream
+    head = _read_up_to(stream, len(PDF_MAGIC))
+    if not head:
+        raise UploadRefused(_("Le fichier est vide : vérifiez que vous avez choisi le bon "
+                              "document puis déposez-le de nouveau."))
+    if head != PDF_MAGIC:
+        raise UploadRefused(_("Ce fichier n'est pas un PDF valide (son contenu ne correspond "
+                              "pas à l'extension .pdf) : exportez votre document au format "
+                              "PDF depuis votre logiciel puis déposez-le de nouveau."))
+    return _Prefixed(head, stream)
+
+
+def _store(stream: BinaryIO) -> StoredBlob:
+    max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
+    try:
+        return get_storage().save_stream(stream, max_bytes=max_bytes)
+    except TooLarge:
+        raise UploadRefused(_("Le fichier dépasse %(size)s : compressez le PDF puis "
+                              "déposez-le de nouveau.", size=human_size(max_bytes))) from None
+    except EmptyFile:
+        raise UploadRefused(_("Le fichier est vide : vérifiez que vous avez choisi le bon "
+                              "document puis déposez-le de nouveau.")) from None
+
+
+def _record(actor, enrolment, exam, submission, filename, blob: StoredBlob) -> StoredFile:
+    now = utcnow()
+    previous = None
+    if submission is None:
+        submission = Submission(enrolment_id=enrolment.id, exam_id=exam.id,
+                                status=SubmissionStatus.SUBMITTED)
+        db.session.add(submission)
+        db.session.flush()
+    else:
+        previous = current_file(submission)
+        # The earlier file stays on record, marked as replaced.
+        db.session.execute(
+            update(StoredFile)
+            .where(StoredFile.submission_id == submission.id, StoredFile.superseded_at.is_(None))
+            .values(superseded_at=now)
+        )
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.updated_at = now
+    stored = StoredFile(
+        submission=submission, original_name=display_name(filename), content_type=PDF_TYPE,
+        size=blob.size, sha256=blob.sha256, storage_key=blob.key, uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
+    db.session.add(stored)
+    db.session.flush()
+    record(actor, "submission.uploaded", submission,
+           old={"file_id": previous.id, "sha256": previous.sha256} if previous else None,
+           new={"file_id": stored.id, "sha256": blob.sha256, "size": blob.size,
+                "name": stored.original_name, "exam_id": exam.id},
+           session_id=exam.session_id)
+    return stored
+
+
+def current_file(submission: Submission) -> StoredFile | None:
+    """The latest file not superseded; earlier ones stay listed as replaced."""
+    live = [f for f in submission.files if f.superseded_at is None]
+    return max(live, key=lambda f: (f.uploaded_at, f.id or 0)) if live else None
+
+
+def _read_up_to(stream: BinaryIO, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = stream.read(n - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+class _Prefixed:
+    """The stream with the bytes already read for the magic check put back in front."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._stream.read(size)
+        if size is None or size < 0:
+            data, self._head = self._head + self._stream.read(), b""
+            return data
+        data, self._head = self._head[:size], self._head[size:]
+        if len(data) < size:
+            data += self._stream.read(size - len(data))
+        return data

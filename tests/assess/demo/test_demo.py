@@ -1,0 +1,69 @@
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from assess.accounts.models import Role, User
+from assess.accounts.passwords import verify_password
+from assess.candidates.models import Enrolment
+from assess.juries.models import Assignment
+from assess.sessions.models import CertificationSession, ExamPart
+
+EMAILS = ["admin@demo.test", "centre@demo.test", "jury1@demo.test", "jury2@demo.test",
+          "candidat1@demo.test", "candidat2@demo.test", "candidat3@demo.test"]
+
+
+@pytest.fixture
+def app(tmp_path):
+    from assess import create_app
+    from assess.extensions import db
+    from tests.conftest import make_config
+
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _counts(db):
+    return [db.session.scalar(select(func.count()).select_from(m))
+            for m in (User, CertificationSession, Enrolment, Assignment, ExamPart)]
+
+
+def test_demo_creates_the_accounts_and_session_once(app, db):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["referential", "load"]).exit_code == 0
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    for email in EMAILS:
+        assert email in first.output
+    assert "demo" in first.output and app.config["BASE_URL"] in first.output
+    counts = _counts(db)
+    assert counts[:4] == [7, 1, 3, 9]
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert _counts(db) == counts
+
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    assert {u.role for u in users.values()} == set(Role)
+    assert all(u.is_demo and verify_password(u.password_hash, "demo") for u in users.values())
+    assert users["centre@demo.test"].centre_id is not None
+    # Every part is dated; the bloc 3 dossier is due in the future, so upload works.
+    parts = db.session.scalars(select(ExamPart)).all()
+    dossier = next(p for p in parts if p.kind == "dossier")
+    from assess.core.columns import utcnow
+
+    assert dossier.submission_deadline > utcnow()
+
+
+def test_demo_needs_the_referential(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "assess referential load" in result.output
+
+
+def test_demo_can_be_disabled(app):
+    app.config["DEMO_ALLOWED"] = False
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0 and "ASSESS_DEMO_ALLOWED" in result.output

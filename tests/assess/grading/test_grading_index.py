@@ -1,0 +1,145 @@
+"""The juror's list: only their own assignments, grouped by session, with file and status."""
+
+from __future__ import annotations
+
+from html import unescape
+
+from flask import url_for
+
+from assess.core.columns import utcnow
+from assess.grading.models import CriterionMark, GradingSheet, SheetStatus
+from assess.submissions.models import StoredFile, Submission
+from tests.assess.grading.grading_helpers import fresh_request_state, switch_user
+from tests.factories import assign, create_session, create_user, enrol
+
+
+def _page(client) -> str:
+    response = client.get("/jury/")
+    assert response.status_code == 200
+    return unescape(response.get_data(as_text=True))
+
+
+def _add_file(enrolment, exam, uploader, name="copie.pdf") -> StoredFile:
+    from assess.extensions import db
+
+    submission = Submission(enrolment_id=enrolment.id, exam_id=exam.id)
+    db.session.add(submission)
+    db.session.flush()
+    stored = StoredFile(submission_id=submission.id, original_name=name,
+                        content_type="application/pdf", size=1234, sha256="a" * 64,
+                        storage_key=f"k/{submission.id}", uploaded_by_id=uploader.id)
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def _add_sheet(assignment, status=SheetStatus.DRAFT):
+    from assess.extensions import db
+
+    sheet = GradingSheet(assignment_id=assignment.id, status=status,
+                         submitted_at=utcnow() if status == SheetStatus.SUBMITTED else None)
+    sheet.marks = [CriterionMark(criterion_id=c.id, observation="")
+                   for c in assignment.exam.block.criteria]
+    db.session.add(sheet)
+    db.session.flush()
+    return sheet
+
+
+def test_lists_only_the_jurors_own_assignments(client, as_user, world, db):
+    w = world(candidates=2, jurors=2, assign_all=False)
+    first, second = w.enrolments
+    exams = w.session.exams
+    assign(w.jurors[0], first, exams[0])
+    assign(w.jurors[0], first, exams[2])
+    assign(w.jurors[1], second, exams[1])
+    db.session.commit()
+    name_first = w.candidates[0].full_name
+    name_second = w.candidates[1].full_name
+
+    as_user(w.jurors[0])
+    html = _page(client)
+    assert name_first in html and name_second not in html
+    assert "Bloc 1 — " in html and "Bloc 3 — " in html and "Bloc 2 — " not in html
+
+    switch_user(as_user, w.jurors[1])
+    html = _page(client)
+    assert name_second in html and name_first not in html
+    assert "Bloc 2 — " in html and "Bloc 1 — " not in html
+
+
+def test_groups_by_session_with_dates_files_and_status(client, as_user, world, db,
+                                                       referential_version):
+    w = world(candidates=1, jurors=1, assign_all=True)
+    other_session = create_session(referential_version, w.other_centre, name="Session d'hiver")
+    winter_candidate = create_user("candidate", centre=w.other_centre)
+    winter = enrol(other_session, winter_candidate)
+    assign(w.jurors[0], winter, other_session.exams[0])
+    by_bloc = {a.exam.block.number: a for a in w.assignments}
+    _add_sheet(by_bloc[1], SheetStatus.DRAFT)
+    _add_sheet(by_bloc[2], SheetStatus.SUBMITTED)
+    stored = _add_file(w.enrolments[0], by_bloc[1].exam, w.candidates[0], "audit-final.pdf")
+    db.session.commit()
+
+    as_user(w.jurors[0])
+    html = _page(client)
+    assert f">{w.session.name}</h2>" in html
+    assert ">Session d'hiver</h2>" in html
+    assert winter_candidate.full_name in html
+    assert "Soutenance orale" in html and "Dossier" in html  # bloc 3 parts, with dates
+    assert "à évaluer" in html and "brouillon" in html and "soumise" in html
+    assert "Aucune copie déposée" in html
+    with client.application.test_request_context():
+        link = url_for("submissions.download", file_id=stored.id)
+    assert f'href="{link}"' in html
+    assert "audit-final.pdf" in html
+
+
+def test_file_shown_without_link_while_download_does_not_exist(client, as_user, world, db,
+                                                              monkeypatch):
+    w = world(candidates=1, jurors=1)
+    a = w.assignments[0]
+    _add_file(w.enrolments[0], a.exam, w.candidates[0], "etude-de-cas.pdf")
+    db.session.commit()
+    monkeypatch.delitem(client.application.view_functions, "submissions.download",
+                        raising=False)
+    as_user(w.jurors[0])
+    html = _page(client)
+    assert "etude-de-cas.pdf" in html
+    assert "Télécharger" not in html
+
+
+def test_a_juror_with_nothing_assigned_is_told_so(client, as_user, world):
+    w = world(candidates=1, jurors=2)
+    as_user(w.jurors[1])
+    html = _page(client)
+    assert "Aucune épreuve ne vous est attribuée" in html
+    assert w.candidates[0].full_name not in html
+
+
+def test_query_count_does_not_grow_with_assignments(client, as_user, world, db,
+                                                    count_queries):
+    w = world(candidates=2, jurors=1, assign_all=False)
+    juror = w.jurors[0]
+    exams = w.session.exams
+    pairs = [(e, x) for e in w.enrolments for x in exams]
+    made = [assign(juror, e, x) for e, x in pairs[:2]]
+    _add_sheet(made[0])
+    _add_file(made[1].enrolment, made[1].exam, w.candidates[0])
+    db.session.commit()
+    as_user(juror)
+    fresh_request_state(db)
+    with count_queries() as two:
+        assert client.get("/jury/").status_code == 200
+
+    made += [assign(juror, e, x) for e, x in pairs[2:]]
+    _add_sheet(made[3], SheetStatus.SUBMITTED)
+    _add_sheet(made[5])
+    _add_file(made[4].enrolment, made[4].exam, w.candidates[1])
+    db.session.commit()
+    fresh_request_state(db)
+    with count_queries() as six:
+        html = client.get("/jury/").get_data(as_text=True)
+    assert html.count("/jury/evaluations/") == 6
+    assert len(six) == len(two), (two, six)
+    assert len(six) == 4  # user, assignments (joined), épreuve parts, files
+

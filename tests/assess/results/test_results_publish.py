@@ -1,0 +1,147 @@
+"""Publishing results: candidates see them only afterwards, and get one e-mail each."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from assess.audit.models import AuditEvent
+from assess.outbox.models import Notification, OutboxMessage
+from assess.results.models import TitleResult
+from assess.sessions.models import CertificationSession, SessionStatus
+
+
+@pytest.fixture
+def computed(db, world, grade_all, client, as_user):
+    """A world of two candidates, everything acquired, results computed (not published)."""
+
+    def make(**kwargs):
+        w = world(**kwargs)
+        grade_all(w)
+        as_user(w.centre_admin)
+        assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302
+        return w
+
+    return make
+
+
+def _page_as(app, as_user, user):
+    """GET /resultats as ``user`` with its own client and app context (the test's app
+    context keeps the first logged-in user in ``g``)."""
+    other_client = app.test_client()
+    as_user(user, other_client)
+    with app.app_context():
+        return other_client.get("/resultats").get_data(as_text=True)
+
+
+def _publish(client, w):
+    return client.post(f"/sessions/{w.session.id}/resultats/publier")
+
+
+def test_anonymous_candidate_page_goes_to_login(client):
+    assert "/login" in client.get("/resultats").headers["Location"]
+
+
+@pytest.mark.parametrize("who,expected", [("admin", 403), ("centre_admin", 403),
+                                          ("juror", 403), ("candidate", 200)])
+def test_candidate_page_is_for_candidates_only(world, client, as_user, who, expected):
+    w = world(candidates=1)
+    user = {"admin": w.admin, "centre_admin": w.centre_admin, "juror": w.jurors[0],
+            "candidate": w.candidates[0]}[who]
+    as_user(user)
+    assert client.get("/resultats").status_code == expected
+
+
+def test_results_are_hidden_until_published(db, computed, client, as_user, mail_outbox):
+    w = computed(candidates=2)
+    html = _page_as(client.application, as_user, w.candidates[0])
+    assert w.session.name in html
+    assert "pas encore publiés" in html
+    assert "titre obtenu" not in html and "validé" not in html
+    assert mail_outbox == []
+
+
+def test_publish_releases_results_and_mails_each_candidate_once(db, computed, client, as_user,
+                                                                 mail_outbox, app):
+    w = computed(candidates=2)
+    response = _publish(client, w)
+    assert response.status_code == 302
+
+    db.session.expire_all()
+    session = db.session.get(CertificationSession, w.session.id)
+    assert session.status == SessionStatus.RESULTS_PUBLISHED
+    assert session.results_published_at is not None
+    titles = db.session.scalars(select(TitleResult)).all()
+    assert len(titles) == 2 and all(t.published_at is not None for t in titles)
+    assert db.session.scalar(select(AuditEvent.action).where(
+        AuditEvent.action == "results.published")) == "results.published"
+
+    assert sorted(m["To"] for m in mail_outbox) == sorted(u.email for u in w.candidates)
+    message = mail_outbox[0]
+    assert message["Subject"] == "Vos résultats de certification sont disponibles"
+    body = message.get_content()
+    assert app.config["BASE_URL"].rstrip("/") + "/resultats" in body
+    assert "obtenu" not in body and "validé" not in body  # read on the platform only
+
+    # Deliver every notification row again, even as if it had never been marked done.
+    deliver = app.extensions["celery"].tasks["worker.tasks.deliver_outbox"]
+    rows = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.task == "notifications.send")).all()
+    assert len(rows) == 2
+    for row in rows:
+        deliver.apply(args=[row.id])
+        row.done_at = None
+        db.session.commit()
+        deliver.apply(args=[row.id])
+    assert len(mail_outbox) == 2
+    assert db.session.query(Notification).count() == 2
+
+
+def test_candidates_see_their_published_results(db, computed, client, as_user, app):
+    w = computed(candidates=2)
+    _publish(client, w)
+    html = _page_as(app, as_user, w.candidates[0])
+    assert w.session.name in html
+    assert "titre obtenu" in html and html.count("validé") == 3
+    assert "pas encore publiés" not in html
+
+
+def test_a_candidate_does_not_see_another_candidates_results(db, computed, world, client,
+                                                             as_user, app):
+    w = computed(candidates=1)
+    _publish(client, w)
+    other = world(candidates=1)  # another session, not published
+    html = _page_as(app, as_user, other.candidates[0])
+    assert w.session.name not in html and "titre obtenu" not in html
+    assert other.session.name in html and "pas encore publiés" in html
+
+
+def _publish_followed(client, w):
+    return client.post(f"/sessions/{w.session.id}/resultats/publier",
+                       follow_redirects=True).get_data(as_text=True)
+
+
+def test_publish_is_refused_before_compute(db, world, client, as_user, mail_outbox):
+    w = world(candidates=1)
+    as_user(w.centre_admin)
+    html = _publish_followed(client, w)
+    assert "Action impossible dans l&#39;état « ouverte »" in html
+    assert db.session.get(CertificationSession, w.session.id).status == SessionStatus.OPEN
+    assert mail_outbox == []
+
+
+def test_publish_twice_is_refused_and_mails_once(computed, client, mail_outbox):
+    w = computed(candidates=1)
+    _publish(client, w)
+    assert "Action impossible" in _publish_followed(client, w)
+    assert len(mail_outbox) == 1
+
+
+def test_published_results_cannot_be_recomputed(db, computed, client):
+    w = computed(candidates=1)
+    _publish(client, w)
+    html = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
+    assert "ne peuvent plus être recalculés" in html
+    response = client.post(f"/sessions/{w.session.id}/resultats/calculer",
+                           follow_redirects=True)
+    assert "Action impossible" in response.get_data(as_text=True)

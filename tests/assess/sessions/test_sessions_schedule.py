@@ -1,0 +1,115 @@
+"""Scheduling the parts of the épreuves: Paris time in, naive UTC stored, input kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from assess.audit.models import AuditEvent
+from assess.sessions.models import PartKind, SessionStatus
+
+
+def _parts(session):
+    return [p for exam in session.exams for p in exam.parts]
+
+
+def _data(session, **overrides):
+    """A valid form for every part; ``overrides`` maps ``p<id>_<field>`` to a value."""
+    data = {}
+    for part in _parts(session):
+        data.update({f"p{part.id}_starts_at": "2026-12-01T09:00",
+                     f"p{part.id}_duration": "240",
+                     f"p{part.id}_place": "Salle Rameau",
+                     f"p{part.id}_deadline": "2026-11-20T18:00"})
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("who", ["admin", "centre_admin"])
+def test_schedule_stores_utc_and_audits(act_as, world, db, who):
+    w = world(candidates=0, jurors=0)
+    response = act_as(getattr(w, who)).post(f"/sessions/{w.session.id}/exams",
+                                            data=_data(w.session))
+    assert response.status_code == 302
+    db.session.expire_all()
+    for part in _parts(w.session):
+        assert part.starts_at == datetime(2026, 12, 1, 8, 0)  # 09:00 Paris = 08:00 UTC
+        assert part.submission_deadline == datetime(2026, 11, 20, 17, 0)
+        assert part.duration_minutes == 240 and part.place == "Salle Rameau"
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "exam.scheduled")).all()
+    assert len(events) == 4
+    assert events[0].new["starts_at"] == "2026-12-01T08:00:00"
+    assert events[0].old["place"] == "Salle 1"
+
+
+def test_form_shows_paris_time(act_as, world, db):
+    w = world(candidates=0, jurors=0)
+    part = _parts(w.session)[0]
+    part.starts_at = datetime(2026, 7, 1, 7, 30)  # summer: UTC+2
+    db.session.commit()
+    page = act_as(w.admin).get(f"/sessions/{w.session.id}/exams").get_data(as_text=True)
+    assert 'value="2026-07-01T09:30"' in page
+    assert "Étude de cas pratique" in page and "Soutenance orale" in page
+    assert 'type="datetime-local"' in page
+    show = act_as(w.admin).get(f"/sessions/{w.session.id}").get_data(as_text=True)
+    assert "09:30" in show
+
+
+def test_bad_duration_keeps_everything_typed(act_as, world, db):
+    w = world(candidates=0, jurors=0)
+    first = _parts(w.session)[0]
+    before = first.starts_at
+    data = _data(w.session, **{f"p{first.id}_duration": "deux heures",
+                               f"p{first.id}_place": "Amphi B"})
+    response = act_as(w.admin).post(f"/sessions/{w.session.id}/exams", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="deux heures"' in page and 'value="Amphi B"' in page
+    assert 'value="2026-12-01T09:00"' in page
+    assert 'aria-invalid="true"' in page
+    db.session.expire_all()
+    assert first.starts_at == before and first.place == "Salle 1"
+
+
+def test_negative_duration_refused(act_as, world):
+    w = world(candidates=0, jurors=0)
+    first = _parts(w.session)[0]
+    data = _data(w.session, **{f"p{first.id}_duration": "-5"})
+    page = act_as(w.admin).post(f"/sessions/{w.session.id}/exams", data=data).get_data(
+        as_text=True)
+    assert "Indiquez une durée entre 1 et 1440 minutes" in page
+
+
+def test_dossier_deadline_is_required(act_as, world, db):
+    w = world(candidates=0, jurors=0)
+    dossier = next(p for p in _parts(w.session) if p.kind == PartKind.DOSSIER)
+    oral = next(p for p in _parts(w.session) if p.kind == PartKind.ORAL)
+    data = _data(w.session, **{f"p{dossier.id}_deadline": "", f"p{oral.id}_deadline": ""})
+    response = act_as(w.admin).post(f"/sessions/{w.session.id}/exams", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count("La date limite de dépôt du dossier est obligatoire") == 1
+
+
+def test_published_session_cannot_be_rescheduled(act_as, world, db):
+    w = world(candidates=0, jurors=0)
+    w.session.status = SessionStatus.RESULTS_PUBLISHED
+    db.session.commit()
+    response = act_as(w.admin).post(f"/sessions/{w.session.id}/exams", data=_data(w.session))
+    assert response.status_code == 200
+    assert "Les résultats de la session sont publiés" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert _parts(w.session)[0].place == "Salle 1"
+
+
+def test_operation_refuses_parts_of_another_session(world, db):
+    from assess.sessions.operations import PartSchedule, SessionError, schedule_exams
+
+    w = world(candidates=0, jurors=0)
+    other = world(candidates=0, jurors=0)
+    foreign = _parts(other.session)[0]
+    with pytest.raises(SessionError):
+        schedule_exams(w.admin, w.session, {foreign.id: PartSchedule(None, None, None, None)})

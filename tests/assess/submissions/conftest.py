@@ -1,0 +1,95 @@
+"""Fixtures of the submissions tests: PDF bytes, uploads, the storage directory, SQL counting."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from werkzeug.datastructures import FileStorage
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
+
+
+@pytest.fixture
+def pdf_bytes():
+    return PDF
+
+
+@pytest.fixture
+def storage_root(app) -> Path:
+    from assess.storage import get_storage
+
+    return get_storage(app).root
+
+
+@pytest.fixture
+def storage_files(storage_root):
+    """storage_files() -> every file under the storage root (blobs and leftover temp files)."""
+
+    def files() -> list[Path]:
+        if not storage_root.exists():
+            return []
+        return sorted(p for p in storage_root.rglob("*") if p.is_file())
+
+    return files
+
+
+@pytest.fixture
+def post_upload(client):
+    def post(exam_id, data=PDF, filename="memoire.pdf", c=None, **kwargs):
+        c = c or client
+        payload = {"file": (io.BytesIO(data), filename)} if data is not None else {}
+        return c.post(f"/candidat/epreuves/{exam_id}/depot", data=payload,
+                      content_type="multipart/form-data", **kwargs)
+
+    return post
+
+
+@pytest.fixture
+def upload_file(app, db):
+    """Upload through the operation (no HTTP) and commit; returns the StoredFile."""
+    from assess.submissions import operations
+
+    def do(user, enrolment, exam, data=PDF, filename="memoire.pdf"):
+        with app.test_request_context():
+            stored = operations.upload(user, enrolment, exam,
+                                       FileStorage(io.BytesIO(data), filename=filename))
+            db.session.commit()
+            return stored
+
+    return do
+
+
+@pytest.fixture
+def count_queries(db):
+    """count_queries(fn) -> number of SQL statements fn() executed."""
+
+    def count(fn):
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            fn()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        return len(statements)
+
+    return count
+
+
+@pytest.fixture
+def as_user(as_user):
+    """The shared fixture, plus forgetting the user Flask-Login cached in ``g``: the test's
+    app context is reused by every request, so a switch would otherwise be ignored."""
+    from flask import g
+
+    def switch(user, c=None):
+        g.pop("_login_user", None)
+        return as_user(user, c)
+
+    return switch
