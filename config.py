@@ -86,6 +86,10 @@ class Config:
     # Outbox rows not done after this many seconds are republished by the sweep.
     OUTBOX_SWEEP_AFTER = _env_int("OUTBOX_SWEEP_AFTER", 60)
     OUTBOX_SWEEP_INTERVAL = _env_int("OUTBOX_SWEEP_INTERVAL", 30)
+    # A row still not done after this many deliveries is left for an operator (last_error).
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 25)
+    # Seconds a running delivery keeps the sweep from starting the same work again.
+    OUTBOX_RUNNING_LEASE = _env_int("OUTBOX_RUNNING_LEASE", 15 * 60)
     # In tests, tasks may run in-process; never in production.
     CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 

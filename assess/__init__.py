@@ -74,6 +74,11 @@ def _init_extensions(app: Flask) -> None:
     from .i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from workflows.base import set_translator
+
+    from .i18n import translate
+
+    set_translator(translate)  # workflow refusals are shown in the reader's language
     from worker.celery_app import celery_init_app
 
     celery_init_app(app)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_app_context, request, session
+from flask_babel import gettext
 from flask_login import current_user
 
 
@@ -17,3 +18,8 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
+
+
+def translate(message: str) -> str:
+    """gettext without formatting, usable outside an app context (then unchanged)."""
+    return gettext(message) if has_app_context() else message

@@ -77,14 +77,16 @@ def db(app):
 
 
 class FreshUserClient(FlaskClient):
-    """The test's app context is shared by its requests, and Flask-Login caches the user
-    in ``g``: forget it before each request, as a real (fresh) app context would."""
+    """The test's app context is shared by its requests, and Flask-Login and Flask-Babel
+    cache the user and locale in ``g``: forget them before each request, as a real
+    (fresh) app context would."""
 
     def open(self, *args, **kwargs):
         from flask import g, has_app_context
 
         if has_app_context():
             g.pop("_login_user", None)
+            g.pop("_flask_babel", None)  # Flask-Babel caches the locale in g too
         return super().open(*args, **kwargs)
 
 

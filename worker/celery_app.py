@@ -63,6 +63,10 @@ def celery_init_app(app: Flask) -> Celery:
         task_always_eager=app.config["CELERY_TASK_ALWAYS_EAGER"],
         task_eager_propagates=app.config.get("TESTING", False),
         broker_connection_retry_on_startup=True,
+        # A web request publishing to a broker that is down gives up fast: the outbox row
+        # stays undispatched and the sweep publishes it later.
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0,
+                                   "interval_step": 0.2, "interval_max": 0.2},
         timezone=app.config["TIMEZONE"],
         enable_utc=True,
         worker_hijack_root_logger=False,

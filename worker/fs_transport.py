@@ -19,7 +19,7 @@ import time
 import uuid
 from queue import Empty
 
-from kombu.transport import filesystem
+from kombu.transport import filesystem, virtual
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 from kombu.utils.objects import cached_property
@@ -79,4 +79,14 @@ class Channel(filesystem.Channel):
 
 
 class Transport(filesystem.Transport):
+    """kombu keeps the exchange bindings it has written in one process-wide state; kept
+    per control folder here, or a process using a second folder (tests build many apps)
+    skips writing the binding there and its messages are routed nowhere."""
+
     Channel = Channel
+    _states: dict[str, virtual.BrokerState] = {}
+
+    def __init__(self, client, **kwargs):
+        super().__init__(client, **kwargs)
+        folder = os.path.abspath(client.transport_options.get("control_folder", "control"))
+        self.state = self._states.setdefault(folder, virtual.BrokerState())

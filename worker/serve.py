@@ -42,20 +42,20 @@ def serve(app: Flask, *, host: str, port: int, threads: int, worker_args: list[s
     if not os.environ.get("BASE_URL"):
         # Links in e-mails point at this server unless BASE_URL says otherwise.
         env["BASE_URL"] = app.config["BASE_URL"] = url_for_host(host, real_port, for_links=True)
-    stopped_by_signal: list[int] = []
 
-    def stop_serving(signum, _frame):
-        stopped_by_signal.append(signum)
+    def stop_serving(_signum, _frame):
         raise KeyboardInterrupt  # waitress's loop returns on it
 
     def give_up(message: str) -> None:
         echo(f"Erreur : {message}")
         os.kill(os.getpid(), signal.SIGTERM)
 
-    previous = {sig: signal.signal(sig, stop_serving) for sig in (signal.SIGINT, signal.SIGTERM)}
     supervisor = WorkerSupervisor(worker_argv("--beat", *worker_args), env, on_give_up=give_up,
                                   echo=echo)
+    previous: dict = {}
     try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, stop_serving)
         supervisor.start()
         echo(f"assess est disponible sur {url_for_host(real_host, real_port, for_links=False)}/ "
              "(Ctrl-C pour arrêter)")

@@ -13,6 +13,8 @@ from sqlalchemy import update
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 8
+# Seconds a running delivery keeps the sweep away (OUTBOX_RUNNING_LEASE overrides it).
+RUNNING_LEASE = 15 * 60
 
 
 class TransientError(Exception):
@@ -51,6 +53,10 @@ def deliver_outbox(task, outbox_id: int) -> str:
         db.session.rollback()
         countdown = _retry_countdown(task, exc)
         _record_failure(outbox_id, exc, countdown)
+        if countdown is not None and task.request.is_eager:
+            # Celery cannot retry an eager task that propagates errors (tests): retry now.
+            task.request.retries += 1
+            return deliver_outbox(task, outbox_id)
         if countdown is not None:
             raise task.retry(exc=exc, countdown=countdown) from exc
         raise  # the row stays not done: the sweep republishes it later
@@ -61,19 +67,22 @@ def _retry_countdown(task, exc: Exception) -> int | None:
     """Seconds before the next try, or None when this failure is not retried now."""
     if not isinstance(exc, TRANSIENT) or task.request.retries >= task.max_retries:
         return None
-    # Eagerly (tests), Celery retries at once, ignoring the countdown.
     return 0 if task.request.is_eager else backoff(task.request.retries)
 
 
 def _claim(outbox_id: int) -> tuple[str, dict] | None:
     """Count the attempt, unless the row is done (or gone): then there is nothing to do."""
+    from assess.core.columns import utcnow
     from assess.extensions import db
     from assess.outbox.models import OutboxMessage
 
+    # While it runs, the row counts as dispatched until the lease ends: a long handler
+    # (results of a big session) is not republished by the sweep in the meantime.
+    lease = timedelta(seconds=current_app.config.get("OUTBOX_RUNNING_LEASE", RUNNING_LEASE))
     counted = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
-        .values(attempts=OutboxMessage.attempts + 1)
+        .values(attempts=OutboxMessage.attempts + 1, dispatched_at=utcnow() + lease)
     ).rowcount
     if not counted:
         db.session.rollback()
@@ -98,14 +107,14 @@ def _mark_done(outbox_id: int) -> None:
 
 def _record_failure(outbox_id: int, exc: Exception, retry_in: int | None) -> None:
     """Keep the error on the row. A retry due later counts as a dispatch at that time,
-    so the sweep does not republish a row whose retry is already scheduled."""
+    so the sweep does not republish a row whose retry is already scheduled; without a
+    retry, the sweep takes the row again OUTBOX_SWEEP_AFTER seconds from now."""
     from assess.core.columns import utcnow
     from assess.extensions import db
     from assess.outbox.models import OutboxMessage
 
-    values = {"last_error": f"{type(exc).__name__}: {exc}"[:2000]}
-    if retry_in is not None:
-        values["dispatched_at"] = utcnow() + timedelta(seconds=retry_in)
+    values = {"last_error": f"{type(exc).__name__}: {exc}"[:2000],
+              "dispatched_at": utcnow() + timedelta(seconds=retry_in or 0)}
     log.warning("outbox %s failed (%s)%s", outbox_id, values["last_error"],
                 f"; retry in {retry_in} s" if retry_in is not None else "")
     try:

@@ -1,8 +1,11 @@
 """A lifecycle is a table of states and allowed transitions, each with an optional guard.
 
 A guard receives the context given to ``check`` and returns ``None`` when the
-transition may happen, or a human-readable reason (in French, the UI's default
-language) when it may not. A refused transition raises ``TransitionRefused``.
+transition may happen, or a human-readable reason when it may not: a French
+message marked with ``N_`` (so the catalogue extracts it), or a ``Reason`` with
+parameters. A refused transition raises ``TransitionRefused``; its ``reason`` is
+rendered through the translator the application installs (``set_translator``),
+so this package stays free of Flask.
 """
 
 from __future__ import annotations
@@ -11,18 +14,55 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Guard = Callable[[Mapping[str, Any]], str | None]
+_translate: Callable[[str], str] = str
+
+
+def set_translator(translate: Callable[[str], str]) -> None:
+    """Install the function that translates a message id (the app's gettext)."""
+    global _translate
+    _translate = translate
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated when shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A message id with named parameters, rendered in the reader's language."""
+
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self) -> str:
+        text = _translate(self.message)
+        if not self.params:
+            return text
+        return text % {k: _translate(v) if isinstance(v, str) else v
+                       for k, v in self.params.items()}
+
+
+Guard = Callable[[Mapping[str, Any]], "str | Reason | None"]
 
 
 class TransitionRefused(Exception):
     """The one error type for a refused transition; ``reason`` is meant for the user."""
 
-    def __init__(self, reason: str, *, lifecycle: str = "", action: str = "", state: str = ""):
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, reason: str | Reason, *, lifecycle: str = "", action: str = "",
+                 state: str = ""):
+        self._reason = reason if isinstance(reason, Reason) else Reason(reason)
+        super().__init__(self._reason.message)
         self.lifecycle = lifecycle
         self.action = action
         self.state = state
+
+    @property
+    def reason(self) -> str:
+        return self._reason.render()
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 @dataclass(frozen=True)
@@ -72,6 +112,6 @@ class Lifecycle:
                 return t.target
         label = self.state_labels.get(state, state)
         raise TransitionRefused(
-            f"Action impossible dans l'état « {label} ».",
+            Reason(N_("Action impossible dans l'état « %(state)s »."), {"state": label}),
             lifecycle=self.name, action=action, state=state,
         )

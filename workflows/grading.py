@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Lifecycle, Transition
+from .base import N_, Lifecycle, Reason, Transition
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -14,14 +14,14 @@ SUBMITTED = "submitted"
 def _all_levels_given(ctx: Mapping[str, Any]) -> str | None:
     missing = ctx.get("missing_levels") or []
     if missing:
-        return ("Indiquez un niveau pour chaque critère avant de soumettre "
-                f"(manquant : {', '.join(missing)}).")
+        return Reason(N_("Indiquez un niveau pour chaque critère avant de soumettre "
+                         "(manquant : %(missing)s)."), {"missing": ", ".join(missing)})
     return None
 
 
 def _session_editable(ctx: Mapping[str, Any]) -> str | None:
     if ctx.get("session_published"):
-        return "Les résultats de la session sont publiés : la grille ne peut plus être modifiée."
+        return N_("Les résultats de la session sont publiés : la grille ne peut plus être modifiée.")
     return None
 
 
@@ -32,5 +32,5 @@ GRADING_SHEET = Lifecycle(
         Transition("save", frozenset({DRAFT}), DRAFT, (_session_editable,)),
         Transition("submit", frozenset({DRAFT}), SUBMITTED, (_session_editable, _all_levels_given)),
     ),
-    state_labels={DRAFT: "brouillon", SUBMITTED: "soumise"},
+    state_labels={DRAFT: N_("brouillon"), SUBMITTED: N_("soumise")},
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Lifecycle, Transition
+from .base import N_, Lifecycle, Transition
 
 OPEN = "open"
 RESULTS_COMPUTED = "results_computed"
@@ -14,19 +14,19 @@ RESULTS_PUBLISHED = "results_published"
 
 def _has_enrolments(ctx: Mapping[str, Any]) -> str | None:
     if not ctx.get("enrolment_count"):
-        return "La session n'a aucun candidat inscrit : inscrivez des candidats avant de calculer."
+        return N_("La session n'a aucun candidat inscrit : inscrivez des candidats avant de calculer.")
     return None
 
 
 def _no_job_running(ctx: Mapping[str, Any]) -> str | None:
     if ctx.get("job_running"):
-        return "Un calcul des résultats est déjà en cours : attendez qu'il se termine."
+        return N_("Un calcul des résultats est déjà en cours : attendez qu'il se termine.")
     return None
 
 
 def _has_results(ctx: Mapping[str, Any]) -> str | None:
     if not ctx.get("result_count"):
-        return "Aucun résultat à publier : lancez d'abord le calcul des résultats."
+        return N_("Aucun résultat à publier : lancez d'abord le calcul des résultats.")
     return None
 
 
@@ -40,9 +40,9 @@ SESSION = Lifecycle(
                    (_has_results, _no_job_running)),
     ),
     state_labels={
-        OPEN: "ouverte",
-        RESULTS_COMPUTED: "résultats calculés",
-        RESULTS_PUBLISHED: "résultats publiés",
+        OPEN: N_("ouverte"),
+        RESULTS_COMPUTED: N_("résultats calculés"),
+        RESULTS_PUBLISHED: N_("résultats publiés"),
     },
 )
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .base import Lifecycle, Transition
+from .base import N_, Lifecycle, Transition
 
 NONE = "none"
 SUBMITTED = "submitted"
@@ -17,15 +17,15 @@ def _before_deadline(ctx: Mapping[str, Any]) -> str | None:
     deadline: datetime | None = ctx.get("deadline")
     now: datetime = ctx["now"]
     if deadline is None:
-        return "Aucune date limite de dépôt n'est fixée pour cette épreuve : le dépôt n'est pas ouvert."
+        return N_("Aucune date limite de dépôt n'est fixée pour cette épreuve : le dépôt n'est pas ouvert.")
     if now > deadline:
-        return "La date limite de dépôt est passée : le dépôt n'est plus possible."
+        return N_("La date limite de dépôt est passée : le dépôt n'est plus possible.")
     return None
 
 
 def _session_editable(ctx: Mapping[str, Any]) -> str | None:
     if ctx.get("session_published"):
-        return "Les résultats de la session sont publiés : le dépôt est clos."
+        return N_("Les résultats de la session sont publiés : le dépôt est clos.")
     return None
 
 
@@ -38,5 +38,5 @@ SUBMISSION = Lifecycle(
                    (_session_editable, _before_deadline)),
         Transition("lock", frozenset({SUBMITTED}), LOCKED),
     ),
-    state_labels={NONE: "non déposé", SUBMITTED: "déposé", LOCKED: "verrouillé"},
+    state_labels={NONE: N_("non déposé"), SUBMITTED: N_("déposé"), LOCKED: N_("verrouillé")},
 )

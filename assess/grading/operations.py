@@ -19,6 +19,7 @@ from workflows.grading import DRAFT, GRADING_SHEET
 from ..audit.operations import record
 from ..core.columns import utcnow
 from ..extensions import db
+from ..referential.labels import level_label
 from ..sessions.models import SessionStatus
 from .models import CriterionMark, GradingSheet, SheetStatus
 from .permissions import can_grade
@@ -57,7 +58,9 @@ def scale_levels(version) -> list[dict]:
     """The levels of a référentiel version's scale ({code, label}), default if it has none."""
     data = getattr(version, "data", None) or {}
     levels = (data.get("scale") or {}).get("levels") or DEFAULT_LEVELS
-    return [{"code": str(lv["code"]), "label": str(lv.get("label") or lv["code"])}
+    # Labels are read in the reader's language when they are the default scale's.
+    return [{"code": str(lv["code"]),
+             "label": str(level_label(str(lv["code"]), str(lv.get("label") or lv["code"])))}
             for lv in levels]
 
 

@@ -76,10 +76,15 @@ def _run_here(celery, ids: list[int]) -> None:
 
 
 def _mark_dispatched(ids: list[int]) -> None:
-    # Always the latest dispatch: the sweep republishes only rows stuck long after it.
+    # The latest dispatch: the sweep republishes only rows stuck long after it. A time in
+    # the future is a worker's lease (running, or retry due then): it is kept.
     if ids:
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                           .values(dispatched_at=utcnow()))
+        now = utcnow()
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids),
+                   or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at < now))
+            .values(dispatched_at=now))
         db.session.commit()
 
 

@@ -13,6 +13,7 @@ from ..accounts.models import Role
 from ..core.access import roles_required
 from ..jobs import operations as jobs
 from ..outbox.relay import commit
+from ..sessions.labels import SESSION_STATUS
 from ..sessions.permissions import load_session_for
 from . import operations, permissions
 from .compute import JOB_KIND
@@ -35,7 +36,7 @@ def session_results(session_id: int):
     return render_template(
         "results/session.html", session=session, job=job, summary=summary,
         actions=SESSION.allowed_actions(str(session.status), ctx), ctx=ctx,
-        state_label=SESSION.state_labels.get(str(session.status), session.status), back=back,
+        state_label=SESSION_STATUS.get(str(session.status), session.status), back=back,
     )
 
 

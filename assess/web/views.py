@@ -49,13 +49,26 @@ def healthz():
     except Exception:
         status["db"] = "error"
         db.session.rollback()
-    try:
-        from flask import current_app
+    if not _broker_ok():
+        status["broker"] = "error"
+    code = 200 if all(v == "ok" for v in status.values()) else 503
+    return jsonify(status), code
 
+
+def _broker_ok() -> bool:
+    """Redis answers, or (filesystem broker) the queue folder is there and writable."""
+    import os
+    from pathlib import Path
+
+    from flask import current_app
+
+    if not current_app.config.get("REDIS_URL"):
+        queue = Path(current_app.config["BROKER_DIR"]) / "queue"
+        return queue.is_dir() and os.access(queue, os.W_OK | os.X_OK)
+    try:
         celery = current_app.extensions["celery"]
         with celery.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:
-        status["broker"] = "error"
-    code = 200 if all(v == "ok" for v in status.values()) else 503
-    return jsonify(status), code
+        return False
+    return True

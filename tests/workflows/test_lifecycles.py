@@ -76,3 +76,21 @@ def test_workflows_do_not_import_flask_or_the_database():
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_refusal_is_rendered_through_the_installed_translator():
+    from workflows import base
+
+    try:
+        base.set_translator(lambda s: {"brouillon": "draft",
+                                       "Action impossible dans l'état « %(state)s ».":
+                                       "Not possible while “%(state)s”."}.get(s, s))
+        with pytest.raises(TransitionRefused) as refused:
+            GRADING_SHEET.check("submit", "submitted", {})
+        # submitted → "soumise" has no translation here: the parameter passes unchanged.
+        assert refused.value.reason == "Not possible while “soumise”."
+        with pytest.raises(TransitionRefused) as refused:
+            SESSION.check("publish", "open", {})
+        assert refused.value.reason == "Not possible while “ouverte”."
+    finally:
+        base.set_translator(str)
