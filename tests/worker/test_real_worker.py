@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from assess.core.columns import utcnow
 from tests.conftest import POSTGRES_URL, REDIS_URL, make_config, service_unavailable
-from tests.worker.conftest import ASSESS, child_env, start, stop, tail, wait_until
+from tests.processes import ASSESS, child_env, start, stop, tail, wait_until
 
 pytestmark = pytest.mark.worker
 

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.worker.conftest import ASSESS, child_env, group_alive, start, stop, tail, wait_until
+from tests.processes import ASSESS, child_env, group_alive, start, stop, tail, wait_until
 
 pytestmark = pytest.mark.worker
 

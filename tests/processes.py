@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 # The worker's configuration comes from the environment only: drop what the developer's
 # shell may have set, so the test decides everything.
 APP_VARIABLES = ("DATABASE_URL", "REDIS_URL", "ASSESS_INSTANCE_PATH", "ASSESS_BROKER_DIR",

@@ -1,0 +1,210 @@
+"""The whole certification flow (issue steps 1-7) in a real browser.
+
+`assess serve` runs in a subprocess on the embedded default (SQLite, filesystem
+broker, worker child process, file mail sink), prepared exactly as the README's
+run command does it (db upgrade, referential load, demo). Chromium is driven by
+Playwright with Debian's browser (`/usr/bin/chromium`, or ASSESS_CHROMIUM).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import service_unavailable
+from tests.processes import ASSESS, REPO, child_env, start, stop, tail, wait_until
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SESSION = "Session navigateur"
+PDF = b"%PDF-1.4\n% dossier du bloc 3\n" + b"0" * 4096 + b"\n%%EOF\n"
+
+
+def _chromium() -> str:
+    path = os.environ.get("ASSESS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        service_unavailable("Chromium", f"{path} not found (./scripts/install-browser)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        service_unavailable("Playwright", exc)
+    return path
+
+
+@pytest.fixture
+def platform(tmp_path):
+    """The platform as `./scripts/run` starts it; yields (base URL, instance path)."""
+    chromium = _chromium()
+    instance = tmp_path / "instance"
+    env = child_env(ASSESS_INSTANCE_PATH=str(instance))
+    for command in (["db", "upgrade"], ["referential", "load"], ["demo"]):
+        done = subprocess.run(ASSESS + command, env=env, cwd=REPO, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+    log = tmp_path / "serve.log"
+    proc = start(ASSESS + ["serve", "--port", "0"], env, log)
+    try:
+        url = wait_until(lambda: re.search(r"disponible sur (http://127\.0\.0\.1:\d+)/",
+                                           log.read_text(errors="replace")),
+                         60, "serve prints its address", log, proc).group(1)
+        yield url, instance, chromium
+    finally:
+        stop(proc)
+        print(tail(log))
+
+
+def _login(browser, base, email):
+    page = browser.new_context(viewport={"width": 1280, "height": 900},
+                               accept_downloads=True, locale="fr-FR").new_page()
+    page.goto(base + "/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill("demo")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, f"{email} could not log in"
+    return page
+
+
+def _option(select, text: str) -> str:
+    return next(o for o in select.locator("option").all_inner_texts() if text in o)
+
+
+def _create_and_schedule(admin) -> str:
+    today = datetime.date.today()
+    admin.get_by_text("Nouvelle session").click()
+    admin.get_by_label("Nom de la session").fill(SESSION)
+    admin.get_by_label("Date de début").fill(str(today))
+    admin.get_by_label("Date de fin").fill(str(today + datetime.timedelta(days=40)))
+    admin.get_by_role("button", name=re.compile("Créer")).click()
+    admin.wait_for_load_state()  # a new session opens on the dates of its épreuves
+    assert admin.url.endswith("/exams")
+    session_url = admin.url.removesuffix("/exams")
+    fieldsets = admin.locator("fieldset")
+    assert fieldsets.count() == 4  # written, practical, dossier, oral
+    for i in range(4):
+        fs = fieldsets.nth(i)
+        day = f"{today + datetime.timedelta(days=3 + i)}"
+        if "Dossier" in fs.locator("legend").inner_text():
+            fs.get_by_label("Date limite de dépôt").fill(f"{day}T18:00")
+            continue
+        fs.get_by_label("Début").fill(f"{day}T09:00")
+        fs.get_by_label("Durée (minutes)").fill("240")
+        fs.get_by_label("Lieu").fill("Salle Navigateur")
+    admin.get_by_role("button", name="Enregistrer le calendrier").click()
+    admin.wait_for_load_state()
+    assert admin.content().count("Salle Navigateur") == 3
+    return session_url
+
+
+def _enrol_and_assign(admin) -> None:
+    admin.get_by_text("Inscrire un candidat").first.click()
+    select = admin.get_by_label("Candidat existant")
+    select.select_option(label=_option(select, "Dupont"))
+    admin.get_by_role("button", name=re.compile("Inscrire")).click()
+    admin.wait_for_load_state()  # the enrolment opens on the assignment of its jurors
+    assert "/assign" in admin.url and "Dupont" in admin.content()
+    selects = admin.locator("select[multiple]").all()
+    assert len(selects) == 3
+    for select in selects:
+        select.select_option(label=_option(select, "Martin"))
+    admin.get_by_role("button", name=re.compile("Enregistrer|Affecter")).click()
+    admin.wait_for_load_state()
+
+
+def _upload_dossier(candidate, tmp_path: Path) -> None:
+    bloc3 = (candidate.locator("section.enrolment").filter(has_text=SESSION)
+             .locator("article").filter(has_text="Bloc 3"))
+    fake = tmp_path / "faux.pdf"
+    fake.write_bytes(b"ceci n'est pas un PDF")
+    bloc3.locator("input[type=file]").set_input_files(str(fake))
+    bloc3.get_by_role("button", name="Déposer le fichier").click()
+    candidate.wait_for_load_state()
+    assert "PDF" in candidate.locator(".flash-error, .field-error").first.inner_text()
+    dossier = tmp_path / "dossier.pdf"
+    dossier.write_bytes(PDF)
+    bloc3 = (candidate.locator("section.enrolment").filter(has_text=SESSION)
+             .locator("article").filter(has_text="Bloc 3"))
+    bloc3.locator("input[type=file]").set_input_files(str(dossier))
+    bloc3.get_by_role("button", name="Déposer le fichier").click()
+    candidate.wait_for_load_state()
+    assert hashlib.sha256(PDF).hexdigest() in candidate.content()  # the receipt
+
+
+def _grade(juror, base) -> None:
+    group = juror.locator("section.grading-session").filter(has_text=SESSION)
+    with juror.expect_download() as download:
+        group.get_by_role("link", name=re.compile(r"dossier\.pdf")).first.click()
+    assert Path(download.value.path()).read_bytes() == PDF
+    sheets = [a.get_attribute("href") for a in
+              group.locator("a[href*='/jury/evaluations/']").all()]
+    assert len(sheets) == 3
+    for n, href in enumerate(sheets):
+        juror.goto(base + href)
+        boxes = juror.locator("textarea[name^='observation_']")
+        for i in range(boxes.count()):
+            boxes.nth(i).fill(f"Observation {n}.{i}")
+        if n == 0:  # a validation error keeps everything typed
+            juror.get_by_role("button", name="Soumettre la grille").click()
+            juror.wait_for_load_state()
+            assert "Indiquez un niveau pour chaque critère" in juror.content()
+            assert juror.locator("textarea[name^='observation_']").first.input_value() == (
+                "Observation 0.0")
+        for radio in juror.locator("input[type=radio][value=acquis]").all():
+            radio.check()
+        juror.get_by_role("button", name="Soumettre la grille").click()
+        juror.wait_for_load_state()
+        assert "soumise" in juror.content()
+
+
+def test_the_whole_flow_in_a_browser(platform, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    base, instance, chromium = platform
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            admin = _login(browser, base, "centre@demo.test")
+            session_url = _create_and_schedule(admin)       # step 1
+            _enrol_and_assign(admin)                         # step 2
+            candidate = _login(browser, base, "candidat1@demo.test")
+            _upload_dossier(candidate, tmp_path)             # step 3
+            _grade(_login(browser, base, "jury1@demo.test"), base)   # step 4
+
+            admin.goto(session_url)                          # step 5
+            admin.get_by_text("Résultats de la session", exact=True).click()
+            admin.get_by_role("button", name="Calculer les résultats").click()
+            admin.wait_for_load_state()
+            assert admin.locator("progress").count() >= 1
+            admin.get_by_role("button", name="Publier les résultats").wait_for(timeout=60_000)
+            assert "titre obtenu" in admin.content()
+
+            candidate.goto(base + "/resultats")
+            assert "titre obtenu" not in candidate.content()  # not published yet
+            admin.get_by_role("button", name="Publier les résultats").click()   # step 6
+            admin.wait_for_load_state()
+            candidate.goto(base + "/resultats")
+            assert SESSION in candidate.content() and "titre obtenu" in candidate.content()
+            candidate.get_by_role("button", name="English").click()
+            candidate.wait_for_load_state()
+            assert "title awarded" in candidate.content()
+        finally:
+            browser.close()
+
+    def results_mail():                                      # step 7
+        for eml in (instance / "mail").glob("*.eml"):
+            text = eml.read_text(errors="replace")
+            if "To: candidat1@demo.test" in text and "/resultats" in text:
+                return eml
+        return None
+
+    wait_until(results_mail, 60, "the « résultats publiés » e-mail in the mail sink")
