@@ -1,0 +1,49 @@
+"""Every route refuses anonymous users, except a short, reviewed list of public ones.
+
+A route added without protection fails here, whatever its feature.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+PUBLIC = {
+    "static", "web.home", "web.healthz", "web.set_language", "referential.public",
+    "auth.login", "auth.logout", "auth.accept_invitation", "auth.forgot_password",
+    "auth.reset_password",
+}
+
+
+def _routes():
+    import tempfile
+    from pathlib import Path
+
+    from assess import create_app
+    from tests.conftest import make_config
+
+    # Only the URL map is read: no request, no database.
+    app = create_app(make_config(Path(tempfile.mkdtemp(prefix="assess-routes-"))))
+    for rule in app.url_map.iter_rules():
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        yield rule.endpoint, rule.rule, methods[0] if "GET" not in methods else "GET", rule
+
+
+ROUTES = sorted({(e, r, m) for e, r, m, _rule in _routes()})
+
+
+def test_the_public_list_names_real_endpoints():
+    endpoints = {e for e, _r, _m in ROUTES}
+    assert PUBLIC <= endpoints
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"),
+                         [r for r in ROUTES if r[0] not in PUBLIC])
+def test_anonymous_is_sent_to_login(client, endpoint, rule, method):
+    url = rule
+    for name in ("session_id", "enrolment_id", "assignment_id", "exam_id", "file_id",
+                 "job_id", "token", "filename"):
+        url = url.replace(f"<int:{name}>", "1").replace(f"<{name}>", "x")
+    assert "<" not in url, f"unfilled argument in {rule}"
+    response = client.open(url, method=method)
+    assert response.status_code == 302, f"{method} {url} ({endpoint}) answered {response.status_code}"
+    assert "/login" in response.headers["Location"]
