@@ -70,6 +70,23 @@ def app(tmp_path, app_config):
 
 
 @pytest.fixture
+def migrated_app(tmp_path):
+    """An app whose database was prepared by the migrations, as ``assess db upgrade`` does
+    (for the commands that refuse a database they did not prepare)."""
+    from flask_migrate import upgrade
+
+    from assess import create_app
+    from assess.extensions import db
+
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def db(app):
     from assess.extensions import db
 
@@ -151,6 +168,33 @@ def login(client):
                       follow_redirects=False)
 
     return do_login
+
+
+@pytest.fixture
+def count_queries(db):
+    """``with count_queries() as statements:`` collects the SQL run inside the block.
+
+    The identity map is expired first, so that what earlier requests loaded does not
+    hide queries: the count is the one of a fresh request."""
+    import contextlib
+
+    from sqlalchemy import event
+
+    @contextlib.contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        db.session.expire_all()
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
 
 
 @pytest.fixture

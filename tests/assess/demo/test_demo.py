@@ -1,5 +1,4 @@
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from assess.accounts.models import Role, User
@@ -13,17 +12,8 @@ EMAILS = ["admin@demo.test", "centre@demo.test", "jury1@demo.test", "jury2@demo.
 
 
 @pytest.fixture
-def app(tmp_path):
-    from assess import create_app
-    from assess.extensions import db
-    from tests.conftest import make_config
-
-    app = create_app(make_config(tmp_path))
-    with app.app_context():
-        upgrade()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(migrated_app):
+    return migrated_app
 
 
 def _counts(db):

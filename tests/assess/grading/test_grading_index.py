@@ -9,7 +9,7 @@ from flask import url_for
 from assess.core.columns import utcnow
 from assess.grading.models import CriterionMark, GradingSheet, SheetStatus
 from assess.submissions.models import StoredFile, Submission
-from tests.assess.grading.grading_helpers import fresh_request_state, switch_user
+from tests.assess.grading.grading_helpers import fresh_request_state
 from tests.factories import assign, create_session, create_user, enrol
 
 
@@ -61,7 +61,7 @@ def test_lists_only_the_jurors_own_assignments(client, as_user, world, db):
     assert name_first in html and name_second not in html
     assert "Bloc 1 — " in html and "Bloc 3 — " in html and "Bloc 2 — " not in html
 
-    switch_user(as_user, w.jurors[1])
+    as_user(w.jurors[1])
     html = _page(client)
     assert name_second in html and name_first not in html
     assert "Bloc 2 — " in html and "Bloc 1 — " not in html

@@ -15,7 +15,6 @@ from tests.assess.grading.grading_helpers import (
     criteria,
     form_data,
     sheet_url,
-    switch_user,
 )
 from tests.factories import assign
 
@@ -250,7 +249,7 @@ def test_grading_is_blind_between_evaluators_of_the_same_work(client, as_user, g
         observations={"CR1.1": "Observation confidentielle du juré A"}, action="submit"))
     assert _sheet(db, a).status == SheetStatus.SUBMITTED
 
-    switch_user(as_user, juror_b)
+    as_user(juror_b)
     html = _html(client.get(sheet_url(b)))
     assert "Observation confidentielle du juré A" not in html
     assert "checked" not in html  # B's own sheet is blank

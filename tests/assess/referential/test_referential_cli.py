@@ -10,20 +10,8 @@ CODES = ["CR1.1", "CR1.2", "CR1.3.1", "CR1.3.2", "CR1.3.3", "CR1.4", "CR2.1", "C
 
 
 @pytest.fixture
-def app(tmp_path):
-    """A database prepared by the migrations, as ``assess db upgrade`` leaves it."""
-    from flask_migrate import upgrade
-
-    from assess import create_app
-    from assess.extensions import db
-    from tests.conftest import make_config
-
-    app = create_app(make_config(tmp_path))
-    with app.app_context():
-        upgrade()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(migrated_app):
+    return migrated_app
 
 
 def _invoke(app, *args):

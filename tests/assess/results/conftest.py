@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 
 @pytest.fixture
@@ -36,25 +35,6 @@ def grade_all(submit_sheet):
 
     return make
 
-
-@pytest.fixture
-def count_statements(db):
-    """count_statements(fn) -> (result, number of SQL statements fn executed)."""
-
-    def run(fn):
-        statements: list[str] = []
-
-        def listener(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            result = fn()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return result, statements
-
-    return run
 
 
 @pytest.fixture

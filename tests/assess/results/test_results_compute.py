@@ -102,7 +102,7 @@ def test_an_assigned_evaluator_who_has_not_submitted_keeps_the_bloc_pending(
 
 
 def test_rerunning_the_same_job_changes_nothing(db, world, client, as_user, grade_all,
-                                                results_of, count_statements):
+                                                results_of, count_queries):
     w = world(candidates=2)
     grade_all(w)
     _compute(client, as_user, w)
@@ -112,7 +112,8 @@ def test_rerunning_the_same_job_changes_nothing(db, world, client, as_user, grad
     compute_results({"job_id": job.id})  # a second delivery of a done job: a no-op
     job.status = JobStatus.RUNNING  # as if the worker died before marking it done
     db.session.commit()
-    _, statements = count_statements(lambda: compute_results({"job_id": job.id}))
+    with count_queries() as statements:
+        compute_results({"job_id": job.id})
 
     writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "DELETE"))
               or (s.lstrip().upper().startswith("UPDATE") and "_results" in s)]
@@ -199,25 +200,27 @@ def _queued_job(db, w):
 
 
 def test_the_handler_statement_count_does_not_grow_with_candidates(db, world, grade_all,
-                                                                   count_statements):
+                                                                   count_queries):
     small, large = world(candidates=2), world(candidates=8)
     grade_all(small)
     grade_all(large)
     counts = []
     for w in (small, large):
         job = _queued_job(db, w)
-        _, statements = count_statements(lambda job=job: compute_results({"job_id": job.id}))
+        with count_queries() as statements:
+            compute_results({"job_id": job.id})
         counts.append(len(statements))
         assert _latest_job(db, w.session).status == JobStatus.DONE
     assert counts[0] == counts[1]
 
 
-def test_progress_is_committed_once_per_batch(app, db, world, grade_all, count_statements):
+def test_progress_is_committed_once_per_batch(app, db, world, grade_all, count_queries):
     app.config["RESULTS_COMPUTE_BATCH"] = 2
     w = world(candidates=5)
     grade_all(w)
     job = _queued_job(db, w)
-    _, statements = count_statements(lambda: compute_results({"job_id": job.id}))
+    with count_queries() as statements:
+        compute_results({"job_id": job.id})
     progress = [s for s in statements if s.startswith("UPDATE jobs SET done=")]
     assert len(progress) == 3  # batches of 2, 2 and 1
     job = _latest_job(db, w.session)

@@ -24,9 +24,9 @@ def _sessions(db, name):
 
 
 @pytest.mark.parametrize("who", ["admin", "centre_admin"])
-def test_create_session_builds_exams_from_the_referential(act_as, world, db, who):
+def test_create_session_builds_exams_from_the_referential(as_user, world, db, who):
     w = world(candidates=0, jurors=0)
-    response = act_as(getattr(w, who)).post("/sessions/new", data=_form(w.centre.id))
+    response = as_user(getattr(w, who)).post("/sessions/new", data=_form(w.centre.id))
     assert response.status_code == 302
     [session] = _sessions(db, "Session de juin")
     assert response.headers["Location"].endswith(f"/sessions/{session.id}/exams")
@@ -42,7 +42,7 @@ def test_create_session_builds_exams_from_the_referential(act_as, world, db, who
     assert event.object_id == session.id and event.session_id == session.id
 
 
-def test_session_pins_the_latest_version(act_as, world, db):
+def test_session_pins_the_latest_version(as_user, world, db):
     from assess.referential.operations import store
     from rubrics.loader import load
 
@@ -50,35 +50,35 @@ def test_session_pins_the_latest_version(act_as, world, db):
     v2, created = store(dataclasses.replace(load(), rncp_code="RNCP99999"))
     db.session.commit()
     assert created and v2.number == 2
-    act_as(w.admin).post("/sessions/new", data=_form(w.centre.id, "S2"))
+    as_user(w.admin).post("/sessions/new", data=_form(w.centre.id, "S2"))
     [session] = _sessions(db, "S2")
     assert session.referential_version_id == v2.id
     assert {e.block.version_id for e in session.exams} == {v2.id}
 
 
-def test_centre_admin_cannot_create_for_another_centre(act_as, world, db):
+def test_centre_admin_cannot_create_for_another_centre(as_user, world, db):
     w = world(candidates=0, jurors=0)
-    response = act_as(w.centre_admin).post("/sessions/new",
+    response = as_user(w.centre_admin).post("/sessions/new",
                                            data=_form(w.other_centre.id, "Forgée"))
     assert response.status_code == 200
     assert _sessions(db, "Forgée") == []
     assert "Le formulaire contient des erreurs" in response.get_data(as_text=True)
 
 
-def test_centre_admin_sees_their_centre_fixed(act_as, world):
+def test_centre_admin_sees_their_centre_fixed(as_user, world):
     w = world(candidates=0, jurors=0)
-    page = act_as(w.centre_admin).get("/sessions/new").get_data(as_text=True)
+    page = as_user(w.centre_admin).get("/sessions/new").get_data(as_text=True)
     assert w.centre.name in page
     assert w.other_centre.name not in page
     assert not re.search(r'<select[^>]*id="centre_id"', page)
-    page = act_as(w.admin).get("/sessions/new").get_data(as_text=True)
+    page = as_user(w.admin).get("/sessions/new").get_data(as_text=True)
     assert re.search(r'<select[^>]*id="centre_id"', page) and w.other_centre.name in page
 
 
-def test_dates_in_wrong_order_keep_the_input(act_as, world, db):
+def test_dates_in_wrong_order_keep_the_input(as_user, world, db):
     w = world(candidates=0, jurors=0)
     data = _form(w.centre.id, "À l'envers") | {"starts_on": "2026-07-01"}
-    response = act_as(w.admin).post("/sessions/new", data=data)
+    response = as_user(w.admin).post("/sessions/new", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "La date de fin doit être postérieure" in page
@@ -86,11 +86,11 @@ def test_dates_in_wrong_order_keep_the_input(act_as, world, db):
     assert _sessions(db, "À l'envers") == []
 
 
-def test_without_referential_the_admin_is_told_to_load_it(act_as, app, db):
+def test_without_referential_the_admin_is_told_to_load_it(as_user, app, db):
     centre = create_centre()
     admin = create_user("certifier_admin")
     db.session.commit()
-    client = act_as(admin)
+    client = as_user(admin)
     assert "assess referential load" in client.get("/sessions/new").get_data(as_text=True)
     response = client.post("/sessions/new", data=_form(centre.id, "Sans référentiel"))
     assert response.status_code == 200

@@ -20,9 +20,9 @@ def _enrolments(db, session):
 
 
 @pytest.mark.parametrize("who", ["admin", "centre_admin"])
-def test_enrol_new_candidate_invites_them(act_as, world, db, mail_outbox, audit_actions, who):
+def test_enrol_new_candidate_invites_them(as_user, world, db, mail_outbox, audit_actions, who):
     w = world(candidates=0, jurors=0)
-    response = act_as(getattr(w, who)).post(f"/sessions/{w.session.id}/enrol", data=NEW)
+    response = as_user(getattr(w, who)).post(f"/sessions/{w.session.id}/enrol", data=NEW)
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "ines.moreau@example.org"))
     assert user.role == Role.CANDIDATE and user.centre_id == w.centre.id
@@ -39,7 +39,7 @@ def test_enrol_new_candidate_invites_them(act_as, world, db, mail_outbox, audit_
     assert {"account.invited", "candidate.created", "enrolment.created"} <= set(audit_actions())
 
 
-def test_enrol_existing_candidate_for_some_blocks(act_as, world, db, referential_version):
+def test_enrol_existing_candidate_for_some_blocks(as_user, world, db, referential_version):
     w = world(candidates=0, jurors=0)
     user = create_user("candidate", centre=w.centre)
     db.session.commit()
@@ -47,40 +47,40 @@ def test_enrol_existing_candidate_for_some_blocks(act_as, world, db, referential
     b1, _, b3 = referential_version.blocks
     data = {"who": "existing", "candidate_id": str(candidate.id), "scope": "partial",
             "blocks": [str(b1.id), str(b3.id)]}
-    assert act_as(w.centre_admin).post(f"/sessions/{w.session.id}/enrol",
+    assert as_user(w.centre_admin).post(f"/sessions/{w.session.id}/enrol",
                                        data=data).status_code == 302
     [enrolment] = _enrolments(db, w.session)
     assert not enrolment.full_title
     assert [b.number for b in enrolment.blocks] == [1, 3]
 
 
-def test_duplicate_enrolment_is_refused(act_as, world, db, audit_actions):
+def test_duplicate_enrolment_is_refused(as_user, world, db, audit_actions):
     w = world(candidates=1, jurors=0)
     candidate = candidate_of(w.candidates[0])
     data = {"who": "existing", "candidate_id": str(candidate.id), "scope": "full"}
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
     assert response.status_code == 200
     assert "est déjà inscrit(e) à cette session" in response.get_data(as_text=True)
     assert len(_enrolments(db, w.session)) == 1
     assert "enrolment.created" not in audit_actions()
 
 
-def test_enrolled_candidates_are_disabled_in_the_list(act_as, world, db):
+def test_enrolled_candidates_are_disabled_in_the_list(as_user, world, db):
     w = world(candidates=1, jurors=0)
-    page = act_as(w.admin).get(f"/sessions/{w.session.id}/enrol").get_data(as_text=True)
+    page = as_user(w.admin).get(f"/sessions/{w.session.id}/enrol").get_data(as_text=True)
     assert "Aucun candidat du centre n'est disponible" in page
     free = create_user("candidate", centre=w.centre, last_name="Libre")
     db.session.commit()
-    page = act_as(w.admin).get(f"/sessions/{w.session.id}/enrol").get_data(as_text=True)
+    page = as_user(w.admin).get(f"/sessions/{w.session.id}/enrol").get_data(as_text=True)
     assert "déjà inscrit(e)" in page and "disabled" in page and free.email in page
 
 
-def test_existing_email_is_refused_and_input_kept(act_as, world, db, mail_outbox):
+def test_existing_email_is_refused_and_input_kept(as_user, world, db, mail_outbox):
     w = world(candidates=0, jurors=0)
     create_user("candidate", centre=w.centre, email="deja@example.org")
     db.session.commit()
     data = NEW | {"email": "Deja@example.org"}
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Un compte existe déjà" in page
@@ -89,10 +89,10 @@ def test_existing_email_is_refused_and_input_kept(act_as, world, db, mail_outbox
     assert mail_outbox == []
 
 
-def test_new_candidate_needs_name_and_valid_email(act_as, world, db):
+def test_new_candidate_needs_name_and_valid_email(as_user, world, db):
     w = world(candidates=0, jurors=0)
     data = NEW | {"last_name": "", "email": "pas-une-adresse"}
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Ce champ est obligatoire pour un nouveau candidat" in page
@@ -100,29 +100,29 @@ def test_new_candidate_needs_name_and_valid_email(act_as, world, db):
     assert _enrolments(db, w.session) == []
 
 
-def test_partial_route_needs_a_block(act_as, world, db):
+def test_partial_route_needs_a_block(as_user, world, db):
     w = world(candidates=0, jurors=0)
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/enrol",
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol",
                                     data=NEW | {"scope": "partial"})
     assert "Cochez au moins un bloc" in response.get_data(as_text=True)
     assert _enrolments(db, w.session) == []
 
 
-def test_candidate_of_another_centre_is_refused(act_as, world, db):
+def test_candidate_of_another_centre_is_refused(as_user, world, db):
     w = world(candidates=0, jurors=0)
     stranger = create_user("candidate", centre=w.other_centre)
     db.session.commit()
     data = {"who": "existing", "candidate_id": str(candidate_of(stranger).id), "scope": "full"}
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
     assert response.status_code == 200
     assert _enrolments(db, w.session) == []
 
 
-def test_published_session_refuses_enrolment(act_as, world, db, mail_outbox):
+def test_published_session_refuses_enrolment(as_user, world, db, mail_outbox):
     w = world(candidates=0, jurors=0)
     w.session.status = SessionStatus.RESULTS_PUBLISHED
     db.session.commit()
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/enrol", data=NEW)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol", data=NEW)
     assert "Les résultats de la session sont publiés" in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.first_name == "Inès")) is None
     assert mail_outbox == []

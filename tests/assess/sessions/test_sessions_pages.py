@@ -31,10 +31,10 @@ def _enrich(db, w):
     db.session.commit()
 
 
-def test_show_lists_candidates_with_their_progress(act_as, world, db):
+def test_show_lists_candidates_with_their_progress(as_user, world, db):
     w = world(candidates=2, jurors=1)
     _enrich(db, w)
-    page = act_as(w.centre_admin).get(f"/sessions/{w.session.id}").get_data(as_text=True)
+    page = as_user(w.centre_admin).get(f"/sessions/{w.session.id}").get_data(as_text=True)
     for user in w.candidates:
         assert user.email in page and user.last_name in page
     assert "Formation continue" in page  # default access route
@@ -49,9 +49,9 @@ def test_show_lists_candidates_with_their_progress(act_as, world, db):
     assert f"/sessions/{w.session.id}/enrolments/{w.enrolments[0].id}/assign" in page
 
 
-def test_results_link_only_if_the_endpoint_exists(act_as, world, app):
+def test_results_link_only_if_the_endpoint_exists(as_user, world, app):
     w = world(candidates=1, jurors=0)
-    client = act_as(w.admin)
+    client = as_user(w.admin)
     url = f"/sessions/{w.session.id}"
     has_results = "results.session_results" in app.view_functions
     assert ("Résultats de la session" in client.get(url).get_data(as_text=True)) == has_results
@@ -63,10 +63,10 @@ def test_results_link_only_if_the_endpoint_exists(act_as, world, app):
             app.view_functions["results.session_results"] = saved
 
 
-def test_index_shows_counts_and_progress(act_as, world, db):
+def test_index_shows_counts_and_progress(as_user, world, db):
     w = world(candidates=2, jurors=1)
     _enrich(db, w)
-    page = act_as(w.admin).get("/sessions/").get_data(as_text=True)
+    page = as_user(w.admin).get("/sessions/").get_data(as_text=True)
     assert w.centre.name in page and "ouverte" in page
     # 2 candidates × 3 exams assigned; every second sheet submitted.
     assert "3 grille(s) soumise(s) sur 6 affectée(s)" in page
@@ -88,11 +88,11 @@ def _grow(db, w, version, extra):
 
 
 @pytest.mark.parametrize("url", ["/sessions/", "/sessions/{sid}"])
-def test_query_count_does_not_grow(act_as, world, db, referential_version, count_queries,
+def test_query_count_does_not_grow(as_user, world, db, referential_version, count_queries,
                                    url):
     w = world(candidates=2, jurors=1)
     _enrich(db, w)
-    client = act_as(w.admin)
+    client = as_user(w.admin)
     target = url.format(sid=w.session.id)
     client.get(target)  # warm up
     db.session.expire_all()

@@ -28,9 +28,9 @@ def _data(session, **overrides):
 
 
 @pytest.mark.parametrize("who", ["admin", "centre_admin"])
-def test_schedule_stores_utc_and_audits(act_as, world, db, who):
+def test_schedule_stores_utc_and_audits(as_user, world, db, who):
     w = world(candidates=0, jurors=0)
-    response = act_as(getattr(w, who)).post(f"/sessions/{w.session.id}/exams",
+    response = as_user(getattr(w, who)).post(f"/sessions/{w.session.id}/exams",
                                             data=_data(w.session))
     assert response.status_code == 302
     db.session.expire_all()
@@ -45,26 +45,26 @@ def test_schedule_stores_utc_and_audits(act_as, world, db, who):
     assert events[0].old["place"] == "Salle 1"
 
 
-def test_form_shows_paris_time(act_as, world, db):
+def test_form_shows_paris_time(as_user, world, db):
     w = world(candidates=0, jurors=0)
     part = _parts(w.session)[0]
     part.starts_at = datetime(2026, 7, 1, 7, 30)  # summer: UTC+2
     db.session.commit()
-    page = act_as(w.admin).get(f"/sessions/{w.session.id}/exams").get_data(as_text=True)
+    page = as_user(w.admin).get(f"/sessions/{w.session.id}/exams").get_data(as_text=True)
     assert 'value="2026-07-01T09:30"' in page
     assert "Étude de cas pratique" in page and "Soutenance orale" in page
     assert 'type="datetime-local"' in page
-    show = act_as(w.admin).get(f"/sessions/{w.session.id}").get_data(as_text=True)
+    show = as_user(w.admin).get(f"/sessions/{w.session.id}").get_data(as_text=True)
     assert "09:30" in show
 
 
-def test_bad_duration_keeps_everything_typed(act_as, world, db):
+def test_bad_duration_keeps_everything_typed(as_user, world, db):
     w = world(candidates=0, jurors=0)
     first = _parts(w.session)[0]
     before = first.starts_at
     data = _data(w.session, **{f"p{first.id}_duration": "deux heures",
                                f"p{first.id}_place": "Amphi B"})
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/exams", data=data)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="deux heures"' in page and 'value="Amphi B"' in page
@@ -74,31 +74,31 @@ def test_bad_duration_keeps_everything_typed(act_as, world, db):
     assert first.starts_at == before and first.place == "Salle 1"
 
 
-def test_negative_duration_refused(act_as, world):
+def test_negative_duration_refused(as_user, world):
     w = world(candidates=0, jurors=0)
     first = _parts(w.session)[0]
     data = _data(w.session, **{f"p{first.id}_duration": "-5"})
-    page = act_as(w.admin).post(f"/sessions/{w.session.id}/exams", data=data).get_data(
+    page = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=data).get_data(
         as_text=True)
     assert "Indiquez une durée entre 1 et 1440 minutes" in page
 
 
-def test_dossier_deadline_is_required(act_as, world, db):
+def test_dossier_deadline_is_required(as_user, world, db):
     w = world(candidates=0, jurors=0)
     dossier = next(p for p in _parts(w.session) if p.kind == PartKind.DOSSIER)
     oral = next(p for p in _parts(w.session) if p.kind == PartKind.ORAL)
     data = _data(w.session, **{f"p{dossier.id}_deadline": "", f"p{oral.id}_deadline": ""})
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/exams", data=data)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert page.count("La date limite de dépôt du dossier est obligatoire") == 1
 
 
-def test_published_session_cannot_be_rescheduled(act_as, world, db):
+def test_published_session_cannot_be_rescheduled(as_user, world, db):
     w = world(candidates=0, jurors=0)
     w.session.status = SessionStatus.RESULTS_PUBLISHED
     db.session.commit()
-    response = act_as(w.admin).post(f"/sessions/{w.session.id}/exams", data=_data(w.session))
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=_data(w.session))
     assert response.status_code == 200
     assert "Les résultats de la session sont publiés" in response.get_data(as_text=True)
     db.session.expire_all()

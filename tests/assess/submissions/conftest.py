@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
@@ -60,36 +59,3 @@ def upload_file(app, db):
             return stored
 
     return do
-
-
-@pytest.fixture
-def count_queries(db):
-    """count_queries(fn) -> number of SQL statements fn() executed."""
-
-    def count(fn):
-        statements = []
-
-        def before(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            fn()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
-        return len(statements)
-
-    return count
-
-
-@pytest.fixture
-def as_user(as_user):
-    """The shared fixture, plus forgetting the user Flask-Login cached in ``g``: the test's
-    app context is reused by every request, so a switch would otherwise be ignored."""
-    from flask import g
-
-    def switch(user, c=None):
-        g.pop("_login_user", None)
-        return as_user(user, c)
-
-    return switch
