@@ -41,6 +41,12 @@ def set_language():
     return redirect(target)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for it before reading the page's <link rel=icon>.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/healthz")
 def healthz():
     status = {"db": "ok", "broker": "ok"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 PUBLIC = {
-    "static", "web.home", "web.healthz", "web.set_language", "referential.public",
+    "static", "web.home", "web.healthz", "web.favicon", "web.set_language", "referential.public",
     "auth.login", "auth.logout", "auth.accept_invitation", "auth.forgot_password",
     "auth.reset_password",
 }

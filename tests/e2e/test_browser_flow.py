@@ -63,9 +63,15 @@ def platform(tmp_path):
         print(tail(log))
 
 
+CONSOLE_ERRORS: list[str] = []
+
+
 def _login(browser, base, email):
     page = browser.new_context(viewport={"width": 1280, "height": 900},
                                accept_downloads=True, locale="fr-FR").new_page()
+    # A CSP violation or a script error shows up here; the flow must have none.
+    page.on("console", lambda m: m.type == "error" and CONSOLE_ERRORS.append(
+        f"{email} {page.url}: {m.text}"))
     page.goto(base + "/login")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill("demo")
@@ -199,6 +205,9 @@ def test_the_whole_flow_in_a_browser(platform, tmp_path):
             assert "title awarded" in candidate.content()
         finally:
             browser.close()
+    # The upload refused on purpose answers 422, which the browser logs as an error.
+    unexpected = [e for e in CONSOLE_ERRORS if "422" not in e]
+    assert unexpected == []
 
     def results_mail():                                      # step 7
         for eml in (instance / "mail").glob("*.eml"):
