@@ -1,0 +1,43 @@
+"""Forms of the centre pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from .operations import CentreError, normalize_siret
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CentreForm(FlaskForm):
+    name = StringField(_l("Nom du centre"), filters=[_strip], validators=[
+        DataRequired(_l("Indiquez le nom du centre de formation.")), Length(max=200)])
+    siret = StringField(_l("SIRET (facultatif)"), filters=[_strip],
+                        validators=[Optional(), Length(max=40)],
+                        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    city = StringField(_l("Ville"), filters=[_strip], validators=[Optional(), Length(max=120)],
+                       render_kw={"autocomplete": "address-level2"})
+
+    def validate_siret(self, field) -> None:
+        try:
+            field.data = normalize_siret(field.data)  # shown without spaces if re-displayed
+        except CentreError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class InviteCentreAdminForm(FlaskForm):
+    first_name = StringField(_l("Prénom"), filters=[_strip], validators=[
+        DataRequired(_l("Indiquez le prénom.")), Length(max=120)],
+        render_kw={"autocomplete": "off"})
+    last_name = StringField(_l("Nom"), filters=[_strip], validators=[
+        DataRequired(_l("Indiquez le nom.")), Length(max=120)],
+        render_kw={"autocomplete": "off"})
+    email = EmailField(_l("Adresse e-mail"), filters=[_strip], validators=[
+        DataRequired(_l("Indiquez l'adresse e-mail de la personne.")),
+        Email(_l("Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@centre.fr).")),
+        Length(max=254)], render_kw={"autocomplete": "off", "spellcheck": "false"})
