@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask_babel import to_utc
 from sqlalchemy import select
 
 from ..accounts.models import Role, User
@@ -77,10 +76,8 @@ def _account(spec: DemoAccount, centre: TrainingCentre, password_hash: str) -> U
 
 
 def _local(day: date, hour: int) -> datetime:
-    """A Paris wall-clock time as the naive UTC the database stores."""
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
-    aware = datetime.combine(day, time(hour), tzinfo=tz)
-    return aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    """A wall-clock time in the platform's time zone, as the naive UTC the database stores."""
+    return to_utc(datetime.combine(day, time(hour)))
 
 
 def _schedule(today: date) -> dict[PartKind, PartSchedule]:

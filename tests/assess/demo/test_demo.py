@@ -45,6 +45,12 @@ def test_demo_creates_the_accounts_and_session_once(app, db):
     from assess.core.columns import utcnow
 
     assert dossier.submission_deadline > utcnow()
+    # Times are typed in Paris and stored in UTC: the written exam starts at 9:00 in Paris.
+    from zoneinfo import ZoneInfo
+
+    written = next(p for p in parts if p.kind == "written")
+    paris = written.starts_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Europe/Paris"))
+    assert (paris.hour, paris.minute) == (9, 0)
 
 
 def test_demo_needs_the_referential(app):
