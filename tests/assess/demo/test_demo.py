@@ -63,3 +63,14 @@ def test_demo_can_be_disabled(app):
     app.config["DEMO_ALLOWED"] = False
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0 and "ASSESS_DEMO_ALLOWED" in result.output
+
+
+@pytest.mark.parametrize("email", EMAILS)
+def test_every_demo_account_logs_in_with_demo(app, client, email):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["referential", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    response = client.post("/login", data={"email": email, "password": "demo"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    home = client.get("/", follow_redirects=True)
+    assert home.status_code == 200
