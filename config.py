@@ -72,6 +72,8 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
     LOGIN_THROTTLE_WINDOW = _env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
+    # Reset e-mails per account per throttle window (more are dropped silently).
+    PASSWORD_RESET_MAX_PER_ACCOUNT = _env_int("PASSWORD_RESET_MAX_PER_ACCOUNT", 3)
 
     # Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto/-Host).
     # 0 = none: the client address is the socket's, so throttling counts real visitors.
@@ -97,9 +99,26 @@ class Config:
 
 
 class TestConfig(Config):
+    """For tests and benchmarks: see ``under``."""
+
     TESTING = True
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     MAIL_BACKEND = "memory"
     CELERY_TASK_ALWAYS_EAGER = True
-    SERVER_NAME = None
+
+    @classmethod
+    def under(cls, directory: Path, **overrides) -> dict:
+        """This configuration with every file (database, broker, mail, blobs) in ``directory``."""
+        instance = Path(directory) / "instance"
+        config = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        config.update(
+            INSTANCE_PATH=instance,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(directory) / 'assess.sqlite'}",
+            BROKER_DIR=instance / "broker",
+            MAIL_SINK_DIR=instance / "mail",
+            STORAGE_URL=f"file://{instance / 'files'}",
+            REDIS_URL=None,
+        )
+        config.update(overrides)
+        return config

@@ -17,7 +17,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: object | dict | None = None) -> Flask:
     """Build the application. ``config`` is a class/object or a mapping of overrides."""
-    app = Flask(__name__, instance_relative_config=False)
+    app = Flask(__name__)
     from config import Config
 
     app.config.from_object(Config)
@@ -60,23 +60,18 @@ def _instance_secret(instance: Path) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.setdefault("connect_args", {}).setdefault("timeout", 30)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     from . import models  # noqa: F401  (register every table on the metadata)
 
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     login_manager.init_app(app)
     csrf.init_app(app)
-    from .i18n import select_locale, select_timezone
-
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     from workflows.base import set_translator
 
-    from .i18n import translate
+    from .i18n import select_locale, translate
+
+    # The time zone is BABEL_DEFAULT_TIMEZONE for everyone: no selector needed.
+    babel.init_app(app, locale_selector=select_locale)
 
     set_translator(translate)  # workflow refusals are shown in the reader's language
     from worker.celery_app import celery_init_app
@@ -86,14 +81,15 @@ def _init_extensions(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL for concurrent web + worker, foreign keys enforced, wait rather than fail on a lock."""
+    """Wait rather than fail on a lock (set first: switching to WAL may wait too), WAL for
+    concurrent web + worker, foreign keys enforced."""
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
 

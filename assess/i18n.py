@@ -1,4 +1,5 @@
-"""Locale and time zone selection. French unless the user chose English."""
+"""Locale selection: French unless the user chose English. (The time zone is
+``BABEL_DEFAULT_TIMEZONE``, Europe/Paris, for everyone.)"""
 
 from __future__ import annotations
 
@@ -14,10 +15,6 @@ def select_locale() -> str:
             return current_user.locale
     chosen = session.get("lang") if request else None
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def select_timezone() -> str:
-    return current_app.config["TIMEZONE"]
 
 
 def translate(message: str) -> str:

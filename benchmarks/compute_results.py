@@ -19,7 +19,17 @@ from functools import partial
 
 from sqlalchemy import delete, select
 
-from .harness import Timing, best_of, ms, parse_args, ratio, repeats_for, table, temp_app
+from .harness import (
+    Timing,
+    best_of,
+    count_statements,
+    ms,
+    parse_args,
+    ratio,
+    repeats_for,
+    table,
+    temp_app,
+)
 
 FULL_SIZES = (20, 200)
 QUICK_SIZES = (5, 20)
@@ -124,13 +134,13 @@ def naive_compute(session_id: int) -> None:
     from assess.candidates.models import Enrolment
     from assess.extensions import db
     from assess.results.models import TitleOutcome, TitleResult
+    from assess.results.queries import scale_of
     from assess.sessions.models import CertificationSession
-    from rubrics.model import Level, Scale
     from rubrics.scoring import title_outcome
 
     session = db.session.get(CertificationSession, session_id)
     version = session.referential_version
-    scale = Scale(tuple(Level(lv["code"], lv["label"]) for lv in version.data["scale"]["levels"]))
+    scale = scale_of(version.data)
     required = [block.number for block in version.blocks]
     exams = {exam.block_id: exam for exam in session.exams}
     enrolments = db.session.scalars(
@@ -153,7 +163,7 @@ def _naive_block(enrolment, block, exam, scale) -> str:
     from assess.grading.models import SheetStatus
     from assess.juries.models import Assignment
     from assess.results.models import BlockOutcome, BlockResult
-    from rubrics.model import Rule
+    from assess.results.queries import rule_of
     from rubrics.scoring import block_outcome, consolidate
 
     assignments = db.session.scalars(select(Assignment).where(
@@ -172,8 +182,7 @@ def _naive_block(enrolment, block, exam, scale) -> str:
         levels[criterion.code] = merged.level
         if merged.disagreement:
             disagreements.append(criterion.code)
-    outcome = block_outcome(Rule(block.rule["type"], block.rule.get("params") or {}),
-                            levels, scale)
+    outcome = block_outcome(rule_of(block.rule), levels, scale)
     row = db.session.scalar(select(BlockResult).where(
         BlockResult.enrolment_id == enrolment.id, BlockResult.block_id == block.id))
     if row is None:
@@ -266,8 +275,6 @@ def measure_size(app, session_id: int, admin_id: int, n: int, repeats: int) -> S
                         engine=db.engine, setup=queue_job)
     set_based_outcomes = read_outcomes(session_id)
     queue_job()
-    from .harness import count_statements
-
     with count_statements(db.engine) as statements:
         compute_results({"job_id": job["id"]})
     reads = sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))

@@ -16,22 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-def bench_config(tmp: Path) -> dict:
-    """TestConfig with every file (database, broker, mail, blobs) under ``tmp``."""
-    from config import TestConfig
-
-    instance = tmp / "instance"
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    config.update(
-        INSTANCE_PATH=instance,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.sqlite'}",
-        BROKER_DIR=instance / "broker",
-        MAIL_SINK_DIR=instance / "mail",
-        STORAGE_URL=f"file://{instance / 'files'}",
-        REDIS_URL=None,
-    )
-    return config
+from config import TestConfig
 
 
 @contextlib.contextmanager
@@ -49,7 +34,7 @@ def temp_app(*, push: bool = True) -> Iterator[tuple]:
     from rubrics.loader import load
 
     with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
-        app = create_app(bench_config(Path(tmp)))
+        app = create_app(TestConfig.under(Path(tmp)))
         with app.app_context():
             db.create_all()
             version, _ = store(load())

@@ -179,28 +179,7 @@ class Referential:
         return {
             "title": self.title,
             "version": version,
-            "blocks": [
-                {
-                    "number": b.number,
-                    "title": b.title,
-                    "modality": {
-                        "kind": b.modality.kind,
-                        "description": b.modality.description,
-                        "deliverables": list(b.modality.deliverables),
-                    },
-                    "competences": [{"code": c.code, "text": c.text} for c in b.competences],
-                    "criteria": [
-                        {
-                            "code": c.code,
-                            "competence": c.competence,
-                            "text": c.text,
-                            "missing_text": c.missing_text,
-                        }
-                        for c in b.criteria
-                    ],
-                }
-                for b in self.blocks
-            ],
+            "blocks": [_public_block_data(b) for b in self.blocks],
         }
 
     def to_data(self) -> dict[str, Any]:
@@ -255,4 +234,17 @@ def _block_data(b: Block) -> dict[str, Any]:
             "parts": [{"kind": p.kind, "description": p.description} for p in b.modality.parts],
         },
         "rule": {"type": b.rule.type, "params": b.rule.params_dict()},
+    }
+
+
+def _public_block_data(b: Block) -> dict[str, Any]:
+    """The public subset of `_block_data`: no activities, parts, rule or bloc code."""
+    data = _block_data(b)
+    modality = data["modality"]
+    return {
+        "number": data["number"],
+        "title": data["title"],
+        "modality": {k: modality[k] for k in ("kind", "description", "deliverables")},
+        "competences": data["competences"],
+        "criteria": data["criteria"],
     }

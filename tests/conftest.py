@@ -15,7 +15,6 @@ REQUIRE_SERVICES = os.environ.get("ASSESS_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("ASSESS_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("ASSESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 def service_unavailable(what: str, error: Exception | str) -> None:
@@ -36,18 +35,7 @@ def _no_real_smtp(monkeypatch):
 
 
 def make_config(tmp_path: Path, **overrides) -> dict:
-    instance = tmp_path / "instance"
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    config.update(
-        INSTANCE_PATH=instance,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}",
-        BROKER_DIR=instance / "broker",
-        MAIL_SINK_DIR=instance / "mail",
-        STORAGE_URL=f"file://{instance / 'files'}",
-        REDIS_URL=None,
-    )
-    config.update(overrides)
-    return config
+    return TestConfig.under(tmp_path, **overrides)
 
 
 @pytest.fixture
@@ -134,6 +122,18 @@ def referential_version(db):
 
 
 @pytest.fixture
+def audit_actions(db):
+    """The actions of the audit trail, oldest first (those starting with ``prefix``)."""
+    from assess.audit.models import AuditEvent
+
+    def actions(prefix: str = "") -> list[str]:
+        rows = db.session.query(AuditEvent.action).order_by(AuditEvent.id).all()
+        return [a for (a,) in rows if a.startswith(prefix)]
+
+    return actions
+
+
+@pytest.fixture
 def make_user(db):
     from tests.factories import create_user
 
@@ -161,8 +161,9 @@ def world(db, referential_version):
 @pytest.fixture
 def login(client):
     """Log a user in through the real login form."""
+    from tests.factories import DEFAULT_PASSWORD
 
-    def do_login(user, password="correct-horse-battery", c=None):
+    def do_login(user, password=DEFAULT_PASSWORD, c=None):
         c = c or client
         return c.post("/login", data={"email": user.email, "password": password},
                       follow_redirects=False)

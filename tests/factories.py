@@ -20,9 +20,6 @@ DEFAULT_PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
 _HASH_CACHE: dict[str, str] = {}
 
-PART_KINDS = {"written_case_study": ["written"], "practical_case_study": ["practical"],
-              "dossier_and_oral": ["dossier", "oral"]}
-
 
 def _hash(password: str) -> str:
     # argon2 is slow on purpose; tests reuse one hash per password.

@@ -53,7 +53,7 @@ def serve_command(host, port, threads, worker_concurrency) -> None:
     worker_args = ["--concurrency", str(worker_concurrency)] if worker_concurrency else []
     try:
         code = serve(current_app._get_current_object(), host=host, port=port, threads=threads,
-                     worker_args=worker_args, echo=lambda m: click.echo(m))
+                     worker_args=worker_args, echo=click.echo)
     except OSError as exc:  # typically the port is taken
         raise click.ClickException(f"impossible d'écouter sur {host}:{port} : {exc}") from exc
     raise SystemExit(code)

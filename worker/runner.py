@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import threading
+import time
 
 from flask import Flask
 
@@ -84,7 +85,7 @@ def _watch_parent() -> None:
 
     def watch() -> None:
         while os.getppid() == int(expected):
-            threading.Event().wait(2.0)
+            time.sleep(2.0)
         log.warning("assess serve (pid %s) is gone: stopping the worker", expected)
         os.kill(os.getpid(), signal.SIGTERM)
 

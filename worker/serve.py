@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import socket
@@ -12,7 +11,6 @@ from flask import Flask
 
 from .supervisor import WorkerSupervisor, worker_argv
 
-log = logging.getLogger(__name__)
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
 
 

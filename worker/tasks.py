@@ -10,16 +10,15 @@ from flask import current_app
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import update
 
+from assess.core.columns import utcnow
+from assess.extensions import db
+from assess.outbox.handlers import HANDLERS, TransientError, load_handlers
+from assess.outbox.models import OutboxMessage
+from assess.outbox.relay import publish, stale_ids
+
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 8
-# Seconds a running delivery keeps the sweep away (OUTBOX_RUNNING_LEASE overrides it).
-RUNNING_LEASE = 15 * 60
-
-
-class TransientError(Exception):
-    """Raised by a handler for a failure worth retrying (SMTP down, lock timeout)."""
-
 
 # A locked SQLite file, a lost or deadlocked PostgreSQL connection: retried like a handler's
 # TransientError.
@@ -33,10 +32,6 @@ def backoff(retries: int) -> int:
 
 def deliver_outbox(task, outbox_id: int) -> str:
     """Run an outbox row's handler once; a row already done is left alone."""
-    from assess.extensions import db
-    from assess.outbox.handlers import HANDLERS, load_handlers
-
-    load_handlers()
     claimed = _claim(outbox_id)
     if claimed is None:
         return "done or missing"
@@ -72,13 +67,9 @@ def _retry_countdown(task, exc: Exception) -> int | None:
 
 def _claim(outbox_id: int) -> tuple[str, dict] | None:
     """Count the attempt, unless the row is done (or gone): then there is nothing to do."""
-    from assess.core.columns import utcnow
-    from assess.extensions import db
-    from assess.outbox.models import OutboxMessage
-
     # While it runs, the row counts as dispatched until the lease ends: a long handler
     # (results of a big session) is not republished by the sweep in the meantime.
-    lease = timedelta(seconds=current_app.config.get("OUTBOX_RUNNING_LEASE", RUNNING_LEASE))
+    lease = timedelta(seconds=current_app.config["OUTBOX_RUNNING_LEASE"])
     counted = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
@@ -94,10 +85,6 @@ def _claim(outbox_id: int) -> tuple[str, dict] | None:
 
 
 def _mark_done(outbox_id: int) -> None:
-    from assess.core.columns import utcnow
-    from assess.extensions import db
-    from assess.outbox.models import OutboxMessage
-
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
@@ -109,10 +96,6 @@ def _record_failure(outbox_id: int, exc: Exception, retry_in: int | None) -> Non
     """Keep the error on the row. A retry due later counts as a dispatch at that time,
     so the sweep does not republish a row whose retry is already scheduled; without a
     retry, the sweep takes the row again OUTBOX_SWEEP_AFTER seconds from now."""
-    from assess.core.columns import utcnow
-    from assess.extensions import db
-    from assess.outbox.models import OutboxMessage
-
     values = {"last_error": f"{type(exc).__name__}: {exc}"[:2000],
               "dispatched_at": utcnow() + timedelta(seconds=retry_in or 0)}
     log.warning("outbox %s failed (%s)%s", outbox_id, values["last_error"],
@@ -128,8 +111,6 @@ def _record_failure(outbox_id: int, exc: Exception, retry_in: int | None) -> Non
 
 def sweep_outbox(task) -> int:
     """Republish rows never dispatched, or dispatched long ago and still not done."""
-    from assess.outbox.relay import publish, stale_ids
-
     ids = stale_ids(current_app.config["OUTBOX_SWEEP_AFTER"])
     if ids:
         log.info("outbox sweep republishes %s", ids)
@@ -138,6 +119,7 @@ def sweep_outbox(task) -> int:
 
 
 def register(celery: Celery) -> None:
+    load_handlers()  # once per app, not on every delivery
     opts = {"bind": True, "acks_late": True}
     celery.task(name="worker.tasks.deliver_outbox", max_retries=MAX_RETRIES,
                 **opts)(deliver_outbox)

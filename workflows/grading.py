@@ -11,7 +11,7 @@ DRAFT = "draft"
 SUBMITTED = "submitted"
 
 
-def _all_levels_given(ctx: Mapping[str, Any]) -> str | None:
+def _all_levels_given(ctx: Mapping[str, Any]) -> Reason | None:
     missing = ctx.get("missing_levels") or []
     if missing:
         return Reason(N_("Indiquez un niveau pour chaque critère avant de soumettre "

@@ -32,13 +32,13 @@ def _prompt_password(email: str) -> str:
 def create_admin_command(email: str, first_name: str, last_name: str,
                          password_prompt: bool) -> None:
     from ..outbox import relay
-    from .operations import AccountError, create_admin, find_by_email
+    from .operations import AccountError, create_admin, find_by_email, normalize_email
     from .tokens import INVITATION, link, make_token
 
     # Checked before prompting, so nobody types a password for nothing.
     if find_by_email(email) is not None:
         raise click.ClickException(
-            f"Un compte existe déjà avec l'adresse {email.strip().lower()} : "
+            f"Un compte existe déjà avec l'adresse {normalize_email(email)} : "
             "choisissez une autre adresse, ou utilisez « Mot de passe oublié » sur la page "
             "de connexion si c'est le vôtre.")
     password = _prompt_password(email) if password_prompt else None

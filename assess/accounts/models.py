@@ -56,9 +56,6 @@ class User(UserMixin, db.Model):
         name = f"{self.first_name} {self.last_name}".strip()
         return name or self.email
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
 

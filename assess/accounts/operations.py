@@ -29,16 +29,22 @@ class AccountError(ValueError):
     """A refused account operation; the message is meant for the user."""
 
 
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
 def invite_user(actor, *, email: str, role: Role | str, first_name: str = "",
                 last_name: str = "", centre_id: int | None = None, **profile) -> User:
     """Create an account without password and e-mail a signed link to set one."""
-    email = email.strip().lower()
+    email = normalize_email(email)
     if find_by_email(email) is not None:
-        raise AccountError(_("Un compte existe déjà avec l'adresse %(email)s.", email=email))
+        raise AccountError(_(
+            "Un compte existe déjà avec l'adresse %(email)s : vérifiez l'adresse saisie, ou "
+            "utilisez le compte existant de cette personne.", email=email))
     user = User(email=email, role=Role(role), first_name=first_name.strip(),
                 last_name=last_name.strip(), centre_id=centre_id, **profile)
     db.session.add(user)
@@ -51,7 +57,7 @@ def invite_user(actor, *, email: str, role: Role | str, first_name: str = "",
 def send_invitation(user: User) -> None:
     token = make_token(user, INVITATION)
     url = link("/invitation/", token)
-    with force_locale(user.locale or "fr"):
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Votre accès à la plateforme de certification")
         body = _(
             "Bonjour %(name)s,\n\nUn compte a été créé pour vous sur la plateforme d'évaluation "
@@ -61,10 +67,6 @@ def send_invitation(user: User) -> None:
         )
     # The token is part of the key: a new invitation (new token) is a new e-mail.
     notify("invitation", user, token[-24:], subject, body)
-
-
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -115,7 +117,7 @@ def request_password_reset(email: str) -> User | None:
     token = make_token(user, PASSWORD_RESET)
     url = link("/password/reset/", token)
     hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
-    with force_locale(user.locale or "fr"):
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Réinitialisation de votre mot de passe")
         body = _(
             "Bonjour %(name)s,\n\nUne réinitialisation du mot de passe de votre compte a été "
@@ -146,7 +148,9 @@ def create_admin(actor, *, email: str, first_name: str = "", last_name: str = ""
     if problem:
         raise AccountError(problem)
     if find_by_email(email) is not None:
-        raise AccountError(_("Un compte existe déjà avec l'adresse %(email)s.", email=email))
+        raise AccountError(_(
+            "Un compte existe déjà avec l'adresse %(email)s : vérifiez l'adresse saisie, ou "
+            "utilisez le compte existant de cette personne.", email=email))
     user = User(email=email, role=Role.CERTIFIER_ADMIN, first_name=first_name.strip(),
                 last_name=last_name.strip(), password_hash=hash_password(password))
     db.session.add(user)

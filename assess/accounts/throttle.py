@@ -20,7 +20,6 @@ from .models import LoginFailure
 
 RESET_PREFIX = "reset:"
 # Reset e-mails sent to one account per window: enough for a lost e-mail, not a mail bomb.
-RESET_MAX_PER_ACCOUNT = 3
 
 
 def client_address() -> str:
@@ -69,7 +68,7 @@ def reset_wait(address: str) -> int:
 
 def reset_allowed_for_account(email: str) -> bool:
     """Whether one more reset e-mail may go to this account (checked after recording)."""
-    limit = current_app.config.get("PASSWORD_RESET_MAX_PER_ACCOUNT", RESET_MAX_PER_ACCOUNT)
+    limit = current_app.config["PASSWORD_RESET_MAX_PER_ACCOUNT"]
     return _wait_seconds(LoginFailure.email == RESET_PREFIX + email, limit + 1, utcnow()) == 0
 
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..accounts.models import Role
 from ..accounts.operations import AccountError
+from ..core.access import roles_required
 from ..extensions import db
 from ..outbox.relay import commit
 from ..sessions.labels import SESSION_STATUS, label
 from . import queries
 from .forms import CentreForm, InviteCentreAdminForm
 from .operations import CentreError, create_centre, invite_centre_admin, reinvite_centre_admin
-from .permissions import can_manage_centres, can_reinvite, load_centre_admin, load_centre_for
+from .permissions import can_reinvite, load_centre_admin, load_centre_for
 
 bp = Blueprint("centres", __name__, url_prefix="/centres")
 
@@ -26,17 +26,8 @@ def _helpers():
             lambda status: label(SESSION_STATUS, status)}
 
 
-def centres_required(view):
-    """Login required, then 403 unless the user may manage centres."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not can_manage_centres(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+# Only the certifier admin manages centres (``permissions.can_manage_centres``).
+centres_required = roles_required(Role.CERTIFIER_ADMIN)
 
 
 @bp.get("/")

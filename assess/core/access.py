@@ -13,6 +13,8 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 
+ADMIN_ROLES = (Role.CERTIFIER_ADMIN, Role.CENTRE_ADMIN)
+
 
 def roles_required(*roles: Role):
     """Login required, then 403 unless the user has one of ``roles``."""
@@ -31,7 +33,7 @@ def roles_required(*roles: Role):
 
 
 def is_admin(user) -> bool:
-    return user.is_authenticated and user.role in (Role.CERTIFIER_ADMIN, Role.CENTRE_ADMIN)
+    return user.is_authenticated and user.role in ADMIN_ROLES
 
 
 def can_manage_centre(user, centre_id: int) -> bool:
@@ -41,12 +43,3 @@ def can_manage_centre(user, centre_id: int) -> bool:
     if user.role == Role.CERTIFIER_ADMIN:
         return True
     return user.role == Role.CENTRE_ADMIN and user.centre_id == centre_id
-
-
-def get_or_404(model, ident):
-    from ..extensions import db
-
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj

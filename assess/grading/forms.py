@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, Optional, ValidationError
 
-from .operations import MAX_EVIDENCE, MAX_OBSERVATION
+from .operations import MAX_EVIDENCE, MAX_OBSERVATION, clean_text
 
 
 class MaxText:
@@ -22,7 +22,7 @@ class MaxText:
         self.limit = limit
 
     def __call__(self, form, field):
-        count = len((field.data or "").replace("\r\n", "\n").strip())
+        count = len(clean_text(field.data))
         if count > self.limit:
             raise ValidationError(_l(
                 "Texte trop long : %(count)d caractères pour %(limit)d au plus. "

@@ -8,11 +8,13 @@ what is stored. Every changed line is audited ("grade.changed", old and new valu
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import inspect
 
+from rubrics.loader import load
 from workflows.base import TransitionRefused
 from workflows.grading import DRAFT, GRADING_SHEET
 
@@ -27,11 +29,6 @@ from .permissions import can_grade
 MAX_OBSERVATION = 5000
 MAX_EVIDENCE = 2000
 FIELDS = ("level", "observation", "evidence")
-DEFAULT_LEVELS = (
-    {"code": "non_acquis", "label": "non acquis"},
-    {"code": "partiellement_acquis", "label": "partiellement acquis"},
-    {"code": "acquis", "label": "acquis"},
-)
 
 
 class GradingError(ValueError):
@@ -55,13 +52,24 @@ class SheetIncomplete(TransitionRefused):
 
 
 def scale_levels(version) -> list[dict]:
-    """The levels of a référentiel version's scale ({code, label}), default if it has none."""
+    """The levels of a référentiel version's scale ({code, label}); a version stored
+    without one falls back on the packaged référentiel's scale."""
     data = getattr(version, "data", None) or {}
-    levels = (data.get("scale") or {}).get("levels") or DEFAULT_LEVELS
+    levels = (data.get("scale") or {}).get("levels") or _packaged_levels()
     # Labels are read in the reader's language when they are the default scale's.
     return [{"code": str(lv["code"]),
              "label": str(level_label(str(lv["code"]), str(lv.get("label") or lv["code"])))}
             for lv in levels]
+
+
+@cache
+def _packaged_levels() -> tuple[dict, ...]:
+    return tuple({"code": lv.code, "label": lv.label} for lv in load().scale.levels)
+
+
+def clean_text(value) -> str:
+    """A text as stored: browsers post CRLF, so that an unchanged text is not a change."""
+    return (value or "").replace("\r\n", "\n").strip()
 
 
 def criteria_of(assignment) -> list:
@@ -155,8 +163,7 @@ def _normalise(values, criterion_ids: set[int], codes: set[str]) -> dict[int, di
 
 
 def _text(value, limit: int) -> str:
-    # Browsers post textareas with CRLF: normalise so that an unchanged text is not a change.
-    text = (value or "").replace("\r\n", "\n").strip()
+    text = clean_text(value)
     if len(text) > limit:
         raise GradingError(_("Texte trop long (%(count)d caractères, %(limit)d au plus) : "
                              "raccourcissez-le.", count=len(text), limit=limit))

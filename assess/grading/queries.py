@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from ..accounts.models import User
 from ..candidates.models import Candidate, Enrolment
 from ..extensions import db
 from ..juries.models import Assignment
@@ -16,6 +17,7 @@ from ..referential.models import Block
 from ..sessions.models import CertificationSession, Exam
 from ..submissions.models import StoredFile, Submission
 from .models import GradingSheet
+from .operations import FIELDS, clean_text
 from .permissions import can_grade
 
 FIELD_LABELS = {"level": _l("Niveau"), "observation": _l("Observation"),
@@ -24,8 +26,6 @@ FIELD_LABELS = {"level": _l("Niveau"), "observation": _l("Observation"),
 
 def _scoped(user):
     """Assignments of ``user`` with what the pages show, loaded in the same statement."""
-    from ..accounts.models import User
-
     return (
         select(Assignment)
         .join(Assignment.exam).join(Exam.session)
@@ -89,23 +89,18 @@ def load_assignment_for(user, assignment_id: int) -> Assignment:
     return assignment
 
 
-def differences(form, stored: dict[int, dict], levels: list[dict]) -> list[dict]:
+def differences(form, stored: dict[int, dict], level_labels: dict[str, str]) -> list[dict]:
     """Lines where the typed values differ from the stored ones, for the conflict message."""
-    labels = {lv["code"]: lv["label"] for lv in levels}
     rows = []
     typed_values = form.values()
     for criterion in form.criteria:
         saved = stored.get(criterion.id, {})
         typed = typed_values[criterion.id]
-        for name in ("level", "observation", "evidence"):
-            old, new = _norm(saved.get(name)), _norm(typed.get(name))
+        for name in FIELDS:
+            old, new = clean_text(saved.get(name)), clean_text(typed.get(name))
             if old != new:
                 if name == "level":
-                    old, new = labels.get(old, old), labels.get(new, new)
+                    old, new = level_labels.get(old, old), level_labels.get(new, new)
                 rows.append({"criterion": criterion, "field": FIELD_LABELS[name],
                              "stored": old, "typed": new})
     return rows
-
-
-def _norm(value) -> str:
-    return (value or "").replace("\r\n", "\n").strip()

@@ -6,7 +6,7 @@ Only jurors come here (other roles: 403); a juror reaches only their own assignm
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -53,7 +53,6 @@ def index():
         "grading/index.html",
         groups=queries.group_by_session(assignments),
         files=queries.current_files(assignments),
-        download_endpoint=_download_endpoint(),
     )
 
 
@@ -114,8 +113,8 @@ def _form(assignment, **kwargs):
 def _render(assignment, form, *, status=200, conflict=False, refused=False, summary=None):
     sheet = assignment.sheet
     stored = stored_values(sheet)
-    levels = scale_levels(assignment.exam.block.version)
-    differences = queries.differences(form, stored, levels) if (conflict or refused) else []
+    level_labels = {lv["code"]: lv["label"] for lv in scale_levels(assignment.exam.block.version)}
+    differences = queries.differences(form, stored, level_labels) if (conflict or refused) else []
     if conflict:
         form.version.data = str(sheet_version(sheet))  # a new save knowingly replaces
     state = str(sheet.status) if sheet is not None else DRAFT
@@ -123,15 +122,9 @@ def _render(assignment, form, *, status=200, conflict=False, refused=False, summ
     editable = "save" in GRADING_SHEET.allowed_actions(state, {"session_published": published})
     html = render_template(
         "grading/sheet.html", assignment=assignment, sheet=sheet, form=form,
-        levels=levels, stored=stored,
+        level_labels=level_labels, stored=stored,
         editable=editable, conflict=conflict, refused=refused, differences=differences,
         summary=summary, files=queries.current_files([assignment]),
-        download_endpoint=_download_endpoint(),
     )
     return html, status
 
-
-def _download_endpoint() -> str | None:
-    # The submissions feature owns the download; link only once that endpoint exists.
-    endpoint = "submissions.download"
-    return endpoint if endpoint in current_app.view_functions else None

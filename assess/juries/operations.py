@@ -57,11 +57,15 @@ def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:
 
 def assign_jurors(actor, enrolment, pairs) -> int:
     """Assign each ``(exam, juror)`` pair; returns how many assignments are new."""
+    known = {(exam_id, juror_id) for exam_id, juror_id in db.session.execute(
+        select(Assignment.exam_id, Assignment.juror_id)
+        .where(Assignment.enrolment_id == enrolment.id))}
     created = 0
     for exam, juror in pairs:
-        known = _find(juror.id, enrolment.id, exam.id) is not None
-        assign_juror(actor, enrolment, exam, juror)
-        created += not known
+        assign_juror(actor, enrolment, exam, juror)  # checks every pair, known or not
+        if (exam.id, juror.id) not in known:
+            known.add((exam.id, juror.id))
+            created += 1
     return created
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 
 from ..core.columns import utcnow
 from ..extensions import db
-from ..outbox.handlers import handler
+from ..outbox.handlers import TransientError, handler
 from ..outbox.models import Notification, NotificationStatus
-from ..outbox.operations import enqueue
+from ..outbox.operations import add_once, enqueue
 from . import mail
 
 SEND_TASK = "notifications.send"
@@ -22,22 +22,17 @@ CLAIM_LEASE = timedelta(minutes=10)
 def notify(event: str, recipient, obj_key: str, subject: str, body: str) -> Notification:
     """Queue an e-mail keyed by (event, recipient, object): sent once however often retried."""
     key = f"{event}:{recipient.id}:{obj_key}"
-    existing = db.session.scalar(select(Notification).where(Notification.key == key))
-    if existing is not None:
-        return existing
-    notification = Notification(key=key, event=event, recipient_id=recipient.id,
-                                recipient_email=recipient.email, subject=subject, body=body)
-    db.session.add(notification)
-    db.session.flush()
-    enqueue(SEND_TASK, {"notification_id": notification.id}, key=f"notify:{key}")
+    notification, created = add_once(
+        Notification(key=key, event=event, recipient_id=recipient.id,
+                     recipient_email=recipient.email, subject=subject, body=body), key)
+    if created:
+        enqueue(SEND_TASK, {"notification_id": notification.id}, key=f"notify:{key}")
     return notification
 
 
 @handler(SEND_TASK)
 def send_notification(payload: dict) -> None:
     """Send the e-mail once, however often the row is delivered."""
-    from worker.tasks import TransientError
-
     nid = payload["notification_id"]
     claimed_at = _claim(nid)
     if claimed_at is None:

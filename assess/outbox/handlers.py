@@ -11,6 +11,10 @@ from collections.abc import Callable
 HANDLERS: dict[str, Callable[[dict], None]] = {}
 
 
+class TransientError(Exception):
+    """Raised by a handler for a failure worth retrying (SMTP down, lock timeout)."""
+
+
 def handler(name: str):
     def register(fn: Callable[[dict], None]) -> Callable[[dict], None]:
         if name in HANDLERS and HANDLERS[name] is not fn:

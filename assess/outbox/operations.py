@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from .models import OutboxMessage
 
 
+def find_by_key(model, key: str):
+    return db.session.scalar(select(model).where(model.key == key))
+
+
+def add_once(row, key: str):
+    """Insert ``row`` unless a row of its model already has ``key``; returns (row, created).
+
+    The look-up spares the common case; the unique constraint settles a race between
+    two requests (the loser's savepoint is rolled back and it returns the winner's row).
+    """
+    model = type(row)
+    existing = find_by_key(model, key)
+    if existing is not None:
+        return existing, False
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return find_by_key(model, key), False
+    return row, True
+
+
 def enqueue(task: str, payload: dict, key: str) -> OutboxMessage:
     """Queue ``task`` once for ``key``: a second call with the same key returns the first row."""
-    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
-    if existing is not None:
-        return existing
-    message = OutboxMessage(task=task, payload=payload, key=key)
-    db.session.add(message)
-    db.session.flush()
+    message, _created = add_once(OutboxMessage(task=task, payload=payload, key=key), key)
     return message

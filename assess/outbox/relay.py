@@ -14,8 +14,6 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "worker.tasks.deliver_outbox"
-# A row that failed this many deliveries is left for a person (its last_error says why).
-MAX_ATTEMPTS = 25
 
 
 @event.listens_for(db.session.__class__, "after_flush", propagate=True)
@@ -92,7 +90,7 @@ def stale_ids(older_than_seconds: int) -> list[int]:
     """Rows not done, not dispatched in the last ``older_than_seconds`` and not given up
     (``OUTBOX_MAX_ATTEMPTS``): published again by the periodic sweep."""
     limit = utcnow() - timedelta(seconds=older_than_seconds)
-    max_attempts = current_app.config.get("OUTBOX_MAX_ATTEMPTS", MAX_ATTEMPTS)
+    max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
     return list(db.session.scalars(
         select(OutboxMessage.id)
         .where(OutboxMessage.done_at.is_(None))

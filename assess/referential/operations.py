@@ -14,9 +14,11 @@ def find_version(content_hash: str) -> ReferentialVersion | None:
     )
 
 
-def latest_version() -> ReferentialVersion | None:
+def latest_version(*options) -> ReferentialVersion | None:
+    """The most recent version; ``options`` (loader options) say what to load with it."""
     return db.session.scalar(
-        select(ReferentialVersion).order_by(ReferentialVersion.number.desc()).limit(1)
+        select(ReferentialVersion).options(*options)
+        .order_by(ReferentialVersion.number.desc()).limit(1)
     )
 
 

@@ -8,19 +8,11 @@ admin who sees the session may do with its results.
 from __future__ import annotations
 
 from flask import abort
-from flask_login import current_user
 
-from ..accounts.models import Role
 from ..extensions import db
 from ..jobs.models import Job
 from ..sessions.models import CertificationSession
 from ..sessions.permissions import can_view_session
-
-ADMINS = (Role.CERTIFIER_ADMIN, Role.CENTRE_ADMIN)
-
-
-def can_view_results(user, session) -> bool:
-    return can_view_session(user, session)
 
 
 def can_compute(user, session) -> bool:
@@ -37,13 +29,9 @@ def can_view_job(user, job: Job) -> bool:
     return session is not None and can_view_session(user, session)
 
 
-def can_view_own_results(user) -> bool:
-    return user.is_authenticated and user.role == Role.CANDIDATE
-
-
-def load_job(job_id: int) -> Job:
-    """The job if the current user may see it; 404 otherwise (ids cannot be probed)."""
+def load_job(user, job_id: int) -> Job:
+    """The job if ``user`` may see it; 404 otherwise (ids cannot be probed)."""
     job = db.session.get(Job, job_id)
-    if job is None or not can_view_job(current_user, job):
+    if job is None or not can_view_job(user, job):
         abort(404)
     return job

@@ -207,8 +207,7 @@ def session_summary(session) -> dict:
                 counts[block.id][BlockOutcome(result.outcome)] += 1
         rows.append(ResultRow(enrolment, cells, titles.get(enrolment.id)))
     bars = [BlockBar(b, counts[b.id], sum(counts[b.id].values())) for b in blocks]
-    return {"blocks": blocks, "rows": rows, "bars": bars, "computed": bool(titles),
-            "published": sum(1 for t in titles.values() if t.published_at is not None)}
+    return {"blocks": blocks, "rows": rows, "bars": bars, "computed": bool(titles)}
 
 
 def candidate_results(user) -> tuple[list[dict], list[Enrolment]]:

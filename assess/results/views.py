@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,10 +10,11 @@ from workflows.base import TransitionRefused
 from workflows.session import SESSION
 
 from ..accounts.models import Role
+from ..core.access import ADMIN_ROLES as ADMINS
 from ..core.access import roles_required
 from ..jobs import operations as jobs
 from ..outbox.relay import commit
-from ..sessions.labels import SESSION_STATUS
+from ..sessions.labels import SESSION_STATUS, label
 from ..sessions.permissions import load_session_for
 from . import operations, permissions
 from .compute import JOB_KIND
@@ -21,7 +22,7 @@ from .queries import candidate_results, session_summary
 
 bp = Blueprint("results", __name__)
 
-ADMINS = permissions.ADMINS
+
 
 
 @bp.get("/sessions/<int:session_id>/resultats")
@@ -30,13 +31,10 @@ def session_results(session_id: int):
     session = load_session_for(current_user, session_id)
     job = jobs.latest_job(JOB_KIND, session.id)
     ctx = operations.workflow_context(session)
-    summary = session_summary(session)
-    back = (url_for("sessions.show", session_id=session.id)
-            if "sessions.show" in current_app.view_functions else None)
     return render_template(
-        "results/session.html", session=session, job=job, summary=summary,
+        "results/session.html", session=session, job=job, summary=session_summary(session),
         actions=SESSION.allowed_actions(str(session.status), ctx), ctx=ctx,
-        state_label=SESSION_STATUS.get(str(session.status), session.status), back=back,
+        state_label=label(SESSION_STATUS, session.status),
     )
 
 
@@ -77,7 +75,7 @@ def publish(session_id: int):
 @bp.get("/jobs/<int:job_id>")
 @roles_required(*ADMINS)
 def job_status(job_id: int):
-    job = permissions.load_job(job_id)
+    job = permissions.load_job(current_user, job_id)
     response = jsonify(jobs.status_dict(job))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -86,8 +84,6 @@ def job_status(job_id: int):
 @bp.get("/resultats")
 @roles_required(Role.CANDIDATE)
 def mine():
-    if not permissions.can_view_own_results(current_user):
-        abort(403)
     published, waiting = candidate_results(current_user)
     return render_template("results/mine.html", published=published, waiting=waiting)
 

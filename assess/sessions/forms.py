@@ -20,9 +20,11 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..candidates.models import AccessRoute
-from .labels import ACCESS_ROUTE, PART_KIND
+from .labels import ACCESS_ROUTE, PART_KIND, label
 from .models import PartKind
 from .operations import PartSchedule
+
+INVALID_EMAIL = _l("Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@centre.fr).")
 
 # Browsers send minutes, some with seconds; the first format is the one rendered.
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -87,7 +89,7 @@ class EnrolForm(FlaskForm):
                 ok = False
         if (self.email.data or "").strip():
             try:
-                Email(_l("Adresse e-mail invalide."))(self, self.email)
+                Email(INVALID_EMAIL)(self, self.email)
             except ValidationError as exc:
                 self.email.errors.append(str(exc))
                 ok = False
@@ -98,7 +100,7 @@ class InviteJurorForm(FlaskForm):
     first_name = StringField(_l("Prénom"), validators=[InputRequired(), Length(max=120)])
     last_name = StringField(_l("Nom"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("Adresse e-mail"),
-                        validators=[InputRequired(), Email(_l("Adresse e-mail invalide.")),
+                        validators=[InputRequired(), Email(INVALID_EMAIL),
                                     Length(max=254)])
     organisation = StringField(_l("Organisation (entreprise, organisme)"),
                                validators=[Optional(), Length(max=200)])
@@ -154,7 +156,7 @@ def schedule_values(form, parts) -> dict[int, PartSchedule]:
 
 
 def part_label(part) -> str:
-    return str(PART_KIND.get(PartKind(part.kind), part.kind))
+    return label(PART_KIND, part.kind)
 
 
 def _local(value):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from workflows.session import SESSION
+
 from ..candidates.models import AccessRoute
 from ..grading.models import SheetStatus
 from .models import PartKind, SessionStatus
 
-SESSION_STATUS = {
-    SessionStatus.OPEN: _l("ouverte"),
-    SessionStatus.RESULTS_COMPUTED: _l("résultats calculés"),
-    SessionStatus.RESULTS_PUBLISHED: _l("résultats publiés"),
-}
+# The lifecycle names its states (msgids marked with N_ there): one wording for both.
+SESSION_STATUS = {SessionStatus(state): _l(text) for state, text in SESSION.state_labels.items()}
 
 PART_KIND = {
     PartKind.WRITTEN: _l("Épreuve écrite"),

@@ -5,7 +5,7 @@ Enrolment and juror assignment pages are in ``views_people``, on the same bluepr
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from workflows.base import TransitionRefused
 
 from ..accounts.models import Role
+from ..core.access import ADMIN_ROLES as ADMINS
 from ..core.access import roles_required
 from ..outbox.relay import commit
 from ..referential.operations import latest_version
@@ -23,7 +24,6 @@ from .operations import SessionError, create_session, schedule_exams
 from .permissions import can_manage_session, load_session_for
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
-ADMINS = (Role.CERTIFIER_ADMIN, Role.CENTRE_ADMIN)
 
 
 @bp.context_processor
@@ -69,13 +69,10 @@ def create():
 def show(session_id: int):
     session = load_session_for(current_user, session_id)
     exams = queries.session_exams(session.id)
-    results_url = None
-    if "results.session_results" in current_app.view_functions:
-        results_url = url_for("results.session_results", session_id=session.id)
     return render_template(
         "sessions/show.html", cert_session=session, exams=exams,
         rows=queries.candidate_rows(session.id, exams), part_label=part_label,
-        can_manage=can_manage_session(current_user, session), results_url=results_url)
+        can_manage=can_manage_session(current_user, session))
 
 
 @bp.route("/<int:session_id>/exams", methods=["GET", "POST"])
@@ -88,9 +85,7 @@ def edit_exams(session_id: int):
     if form.validate_on_submit():
         try:
             changed = schedule_exams(current_user, session, schedule_values(form, parts))
-        except TransitionRefused as exc:
-            flash(exc.reason, "error")
-        except SessionError as exc:
+        except (TransitionRefused, SessionError) as exc:
             flash(str(exc), "error")
         else:
             commit()

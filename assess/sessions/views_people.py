@@ -14,6 +14,7 @@ from ..candidates.models import Candidate
 from ..candidates.operations import EnrolmentError, enrol_candidate, enrol_new_candidate
 from ..candidates.permissions import load_enrolment_for
 from ..core.access import roles_required
+from ..core.redirects import safe_next
 from ..extensions import db
 from ..juries.models import Assignment
 from ..juries.operations import AssignmentError, assign_jurors, invite_juror, unassign
@@ -24,11 +25,8 @@ from .forms import FULL, NEW, EnrolForm, InviteJurorForm
 from .permissions import can_manage_session, load_session_for
 from .views import ADMINS, bp
 
+# Refusals whose message is for the user (``str`` of a TransitionRefused is its reason).
 REFUSED = (TransitionRefused, EnrolmentError, AssignmentError, AccountError)
-
-
-def _reason(exc: Exception) -> str:
-    return exc.reason if isinstance(exc, TransitionRefused) else str(exc)
 
 
 @bp.route("/<int:session_id>/enrol", methods=["GET", "POST"])
@@ -48,13 +46,13 @@ def enrol(session_id: int):
     if request.method == "GET" and not has_candidates:
         form.who.data = NEW  # nobody to pick: start on the new-candidate part
     if form.validate_on_submit():
-        chosen = blocks if form.scope.data == FULL else [
-            b for b in blocks if b.id in set(form.blocks.data)]
+        picked = set(form.blocks.data or ())  # None when no box is ticked
+        chosen = blocks if form.scope.data == FULL else [b for b in blocks if b.id in picked]
         try:
             enrolment = _do_enrol(session, form, chosen)
         except REFUSED as exc:
             db.session.rollback()
-            flash(_reason(exc), "error")
+            flash(str(exc), "error")
         else:
             commit()
             flash(_("%(name)s est inscrit(e) à la session.",
@@ -97,7 +95,7 @@ def assign(session_id: int, enrolment_id: int):
             added = assign_jurors(current_user, enrolment, pairs)
         except REFUSED as exc:
             db.session.rollback()
-            flash(_reason(exc), "error")
+            flash(str(exc), "error")
         else:
             commit()
             _flash_added(added, len(pairs))
@@ -144,7 +142,7 @@ def unassign_juror(session_id: int, enrolment_id: int, assignment_id: int):
         unassign(current_user, assignment)
     except REFUSED as exc:
         db.session.rollback()
-        flash(_reason(exc), "error")
+        flash(str(exc), "error")
     else:
         commit()
         flash(_("Affectation retirée."), "success")
@@ -155,7 +153,7 @@ def unassign_juror(session_id: int, enrolment_id: int, assignment_id: int):
 @roles_required(*ADMINS)
 def invite_juror_view():
     form = InviteJurorForm()
-    back = _safe_next(request.values.get("next"))
+    back = safe_next(request.values.get("next"))
     if form.validate_on_submit():
         try:
             juror = invite_juror(current_user, email=form.email.data,
@@ -164,7 +162,7 @@ def invite_juror_view():
                                  profession=form.profession.data)
         except REFUSED as exc:
             db.session.rollback()
-            form.email.errors.append(_reason(exc))
+            form.email.errors.append(str(exc))
         else:
             commit()
             flash(_("Invitation envoyée à %(email)s. %(name)s peut maintenant être affecté(e).",
@@ -172,9 +170,3 @@ def invite_juror_view():
             return redirect(back or url_for(".index"))
     return render_template("sessions/invite_juror.html", form=form, back=back)
 
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path of this site (never an open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from flask_babel import format_date, format_decimal, format_time
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from ..sessions.models import PartKind
+from ..sessions.labels import PART_KIND, label
 
 KIB = 1024
 MIB = 1024 * 1024
-
-PART_LABELS = {
-    PartKind.WRITTEN: _l("Épreuve écrite"),
-    PartKind.PRACTICAL: _l("Épreuve écrite et pratique"),
-    PartKind.DOSSIER: _l("Dossier écrit"),
-    PartKind.ORAL: _l("Soutenance orale"),
-}
 
 
 def human_size(size: int) -> str:
@@ -40,7 +32,8 @@ def duration_label(minutes: int | None) -> str:
 
 
 def part_label(kind) -> str:
-    return str(PART_LABELS.get(PartKind(kind), kind))
+    """The same label as on the session and juror pages."""
+    return label(PART_KIND, kind)
 
 
 def when(moment, seconds: bool = False) -> str:

@@ -18,7 +18,7 @@ from ..audit.operations import record
 from ..core.columns import utcnow
 from ..extensions import db
 from ..sessions.models import SessionStatus
-from ..storage import EmptyFile, StoredBlob, TooLarge, get_storage
+from ..storage import StoredBlob, TooLarge, get_storage
 from .formatting import human_size
 from .models import StoredFile, Submission, SubmissionStatus
 from .permissions import can_upload
@@ -123,15 +123,13 @@ def _pdf_stream(file_storage: FileStorage) -> BinaryIO:
 
 
 def _store(stream: BinaryIO) -> StoredBlob:
+    # The stream starts with the PDF magic bytes (_pdf_stream): it cannot be empty here.
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
     try:
         return get_storage().save_stream(stream, max_bytes=max_bytes)
     except TooLarge:
         raise UploadRefused(_("Le fichier dépasse %(size)s : compressez le PDF puis "
                               "déposez-le de nouveau.", size=human_size(max_bytes))) from None
-    except EmptyFile:
-        raise UploadRefused(_("Le fichier est vide : vérifiez que vous avez choisi le bon "
-                              "document puis déposez-le de nouveau.")) from None
 
 
 def _record(actor, enrolment, exam, submission, filename, blob: StoredBlob) -> StoredFile:

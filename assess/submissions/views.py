@@ -48,7 +48,6 @@ class ExamCard:
 
     exam: object
     deadline: object
-    submission: object
     current: object
     form: UploadForm | None
     closed_reason: str | None
@@ -131,7 +130,7 @@ def _render_home(forms: dict | None = None, status: int = 200):
     submissions = queries.submissions_for(enrolments)
     now = utcnow()
     sections = [
-        (enrolment, [_card(enrolment, exam, submissions.get((enrolment.id, exam.id)), now,
+        (enrolment, [_card(exam, submissions.get((enrolment.id, exam.id)), now,
                            (forms or {}).get(exam.id))
                      for exam in _enrolled_exams(enrolment)])
         for enrolment in enrolments
@@ -145,7 +144,7 @@ def _enrolled_exams(enrolment) -> list:
     return [exam for exam in enrolment.session.exams if exam.block_id in block_ids]
 
 
-def _card(enrolment, exam, submission, now, form) -> ExamCard:
+def _card(exam, submission, now, form) -> ExamCard:
     ctx = operations.upload_context(exam, now)
     try:
         SUBMISSION.check("upload", operations.submission_state(submission), ctx)
@@ -155,6 +154,6 @@ def _card(enrolment, exam, submission, now, form) -> ExamCard:
     current = operations.current_file(submission) if submission else None
     earlier = sorted((f for f in (submission.files if submission else []) if f is not current),
                      key=lambda f: f.uploaded_at, reverse=True)
-    return ExamCard(exam=exam, deadline=ctx["deadline"], submission=submission,
-                    current=current, closed_reason=closed, earlier=earlier,
+    return ExamCard(exam=exam, deadline=ctx["deadline"], current=current,
+                    closed_reason=closed, earlier=earlier,
                     form=None if closed else (form or upload_form(exam.id, formdata=None)))

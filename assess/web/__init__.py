@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import default_exceptions
 
 from ..accounts.models import Role
 from .nav import nav_items
@@ -25,6 +26,9 @@ ERRORS = {
     429: (_l("Trop de tentatives"), _l("Trop de tentatives en peu de temps. Patientez quelques minutes puis réessayez.")),
     500: (_l("Erreur interne"), _l("Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'administrateur.")),
 }
+
+# Werkzeug's generic (English) texts: replaced by ours, never shown.
+_WERKZEUG = {code: default_exceptions[code].description for code in ERRORS}
 
 
 def role_label(role) -> str:
@@ -59,11 +63,12 @@ def init_app(app: Flask) -> None:
     def handle(error):
         code = getattr(error, "code", 500) or 500
         title, message = ERRORS.get(code, ERRORS[500])
-        description = getattr(error, "description", None)
-        # Views may abort with their own explanation; show it rather than the generic text.
-        if description and code in (400, 403, 409) and not str(description).startswith(
-            ("The ", "You ", "CSRF", "The CSRF")
-        ):
+        # A view may abort with its own explanation (abort(409, _("…"))): show it rather
+        # than the generic text. Werkzeug's English default never is (in debug mode a
+        # missing form key appends to it, hence startswith).
+        description = str(getattr(error, "description", None) or "")
+        if code in (400, 403, 409) and description and not description.startswith(
+                _WERKZEUG[code]):
             message = description
         return render_template("errors/error.html", code=code, title=title,
                                message=message), code

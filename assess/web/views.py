@@ -1,10 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, request, session, url_for
+import os
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from worker.celery_app import uses_filesystem_broker
 
 from ..accounts.models import Role
+from ..core.redirects import safe_next
 from ..extensions import db
 
 bp = Blueprint("web", __name__)
@@ -27,18 +34,12 @@ def home():
 @bp.post("/langue")
 def set_language():
     lang = request.form.get("lang")
-    from flask import current_app
-
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or url_for("web.home")
-    # Only same-site paths: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("web.home"))
 
 
 @bp.get("/favicon.ico")
@@ -52,7 +53,7 @@ def healthz():
     status = {"db": "ok", "broker": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:
+    except SQLAlchemyError:
         status["db"] = "error"
         db.session.rollback()
     if not _broker_ok():
@@ -63,16 +64,11 @@ def healthz():
 
 def _broker_ok() -> bool:
     """Redis answers, or (filesystem broker) the queue folder is there and writable."""
-    import os
-    from pathlib import Path
-
-    from flask import current_app
-
-    if not current_app.config.get("REDIS_URL"):
-        queue = Path(current_app.config["BROKER_DIR"]) / "queue"
+    celery = current_app.extensions["celery"]
+    if uses_filesystem_broker(current_app.config):
+        queue = Path(celery.conf.broker_transport_options["data_folder_in"])
         return queue.is_dir() and os.access(queue, os.W_OK | os.X_OK)
     try:
-        celery = current_app.extensions["celery"]
         with celery.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:

@@ -63,14 +63,11 @@ def platform(tmp_path):
         print(tail(log))
 
 
-CONSOLE_ERRORS: list[str] = []
-
-
-def _login(browser, base, email):
+def _login(browser, base, email, console_errors: list[str]):
     page = browser.new_context(viewport={"width": 1280, "height": 900},
                                accept_downloads=True, locale="fr-FR").new_page()
     # A CSP violation or a script error shows up here; the flow must have none.
-    page.on("console", lambda m: m.type == "error" and CONSOLE_ERRORS.append(
+    page.on("console", lambda m: m.type == "error" and console_errors.append(
         f"{email} {page.url}: {m.text}"))
     page.goto(base + "/login")
     page.get_by_label("Adresse e-mail").fill(email)
@@ -176,15 +173,16 @@ def test_the_whole_flow_in_a_browser(platform, tmp_path):
     from playwright.sync_api import sync_playwright
 
     base, instance, chromium = platform
+    console_errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            admin = _login(browser, base, "centre@demo.test")
+            admin = _login(browser, base, "centre@demo.test", console_errors)
             session_url = _create_and_schedule(admin)       # step 1
             _enrol_and_assign(admin)                         # step 2
-            candidate = _login(browser, base, "candidat1@demo.test")
+            candidate = _login(browser, base, "candidat1@demo.test", console_errors)
             _upload_dossier(candidate, tmp_path)             # step 3
-            _grade(_login(browser, base, "jury1@demo.test"), base)   # step 4
+            _grade(_login(browser, base, "jury1@demo.test", console_errors), base)  # step 4
 
             admin.goto(session_url)                          # step 5
             admin.get_by_text("Résultats de la session", exact=True).click()
@@ -206,7 +204,7 @@ def test_the_whole_flow_in_a_browser(platform, tmp_path):
         finally:
             browser.close()
     # The upload refused on purpose answers 422, which the browser logs as an error.
-    unexpected = [e for e in CONSOLE_ERRORS if "422" not in e]
+    unexpected = [e for e in console_errors if "422" not in e]
     assert unexpected == []
 
     def results_mail():                                      # step 7

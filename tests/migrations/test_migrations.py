@@ -76,11 +76,12 @@ def test_upgrade_downgrade_postgresql(tmp_path):
     from assess import create_app
 
     schema = f"mig_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(POSTGRES_URL)
     try:
-        admin = sa.create_engine(POSTGRES_URL)
         with admin.begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
+    except sa.exc.OperationalError as exc:  # server down; any other error is a failure
+        admin.dispose()
         service_unavailable("PostgreSQL", exc)
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     try:

@@ -47,8 +47,7 @@
       xhr.addEventListener("error", function () {
         bar.hidden = true;
         button.disabled = false;
-        status.textContent = form.getAttribute("data-network-error") ||
-          "Le dépôt a été interrompu (connexion perdue). Vérifiez votre connexion puis déposez le fichier de nouveau.";
+        status.textContent = form.getAttribute("data-network-error");  // translated by the page
       });
       bar.hidden = false;
       bar.value = 0;

@@ -76,6 +76,7 @@ def test_used_email_is_shown_on_the_field_and_input_kept(as_user, w, db, pending
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Un compte existe déjà avec l&#39;adresse" in page
+    assert "utilisez le compte existant de cette personne" in page
     assert re.search(r'<small id="email-errors"[^>]*>Un compte existe déjà', page)
     assert 'value="Claire"' in page and 'value="Martin"' in page
     assert f'value="{pending_admin.email.upper()}"' in page

@@ -31,19 +31,3 @@ def form_data(assignment, *, levels=None, observations=None, evidence=None, vers
         data[f"evidence_{c.id}"] = evidence.get(c.code, "")
     return data
 
-
-def switch_user(as_user, user):
-    """Log ``user`` in. The tests share one app context, where Flask-Login caches the
-    previous request's user in ``g``: drop it so that the next request loads ``user``."""
-    from flask import g
-
-    g.pop("_login_user", None)
-    return as_user(user)
-
-
-def fresh_request_state(db) -> None:
-    """Forget what earlier requests loaded (cached user, identity map), for fair counts."""
-    from flask import g
-
-    g.pop("_login_user", None)
-    db.session.expire_all()

@@ -9,7 +9,6 @@ from flask import url_for
 from assess.core.columns import utcnow
 from assess.grading.models import CriterionMark, GradingSheet, SheetStatus
 from assess.submissions.models import StoredFile, Submission
-from tests.assess.grading.grading_helpers import fresh_request_state
 from tests.factories import assign, create_session, create_user, enrol
 
 
@@ -94,20 +93,6 @@ def test_groups_by_session_with_dates_files_and_status(client, as_user, world, d
     assert "audit-final.pdf" in html
 
 
-def test_file_shown_without_link_while_download_does_not_exist(client, as_user, world, db,
-                                                              monkeypatch):
-    w = world(candidates=1, jurors=1)
-    a = w.assignments[0]
-    _add_file(w.enrolments[0], a.exam, w.candidates[0], "etude-de-cas.pdf")
-    db.session.commit()
-    monkeypatch.delitem(client.application.view_functions, "submissions.download",
-                        raising=False)
-    as_user(w.jurors[0])
-    html = _page(client)
-    assert "etude-de-cas.pdf" in html
-    assert "Télécharger" not in html
-
-
 def test_a_juror_with_nothing_assigned_is_told_so(client, as_user, world):
     w = world(candidates=1, jurors=2)
     as_user(w.jurors[1])
@@ -127,7 +112,6 @@ def test_query_count_does_not_grow_with_assignments(client, as_user, world, db,
     _add_file(made[1].enrolment, made[1].exam, w.candidates[0])
     db.session.commit()
     as_user(juror)
-    fresh_request_state(db)
     with count_queries() as two:
         assert client.get("/jury/").status_code == 200
 
@@ -136,7 +120,6 @@ def test_query_count_does_not_grow_with_assignments(client, as_user, world, db,
     _add_sheet(made[5])
     _add_file(made[4].enrolment, made[4].exam, w.candidates[1])
     db.session.commit()
-    fresh_request_state(db)
     with count_queries() as six:
         html = client.get("/jury/").get_data(as_text=True)
     assert html.count("/jury/evaluations/") == 6

@@ -140,7 +140,7 @@ def test_stale_ids_selects_rows_stuck_long_enough(app, db):
         "done": OutboxMessage(task=TASK, key="e", created_at=old, done_at=now),
         "just created": OutboxMessage(task=TASK, key="f", created_at=now),
         "given up": OutboxMessage(task=TASK, key="g", created_at=old,
-                                  attempts=relay.MAX_ATTEMPTS),
+                                  attempts=app.config["OUTBOX_MAX_ATTEMPTS"]),
     }
     db.session.add_all(rows.values())
     db.session.commit()
@@ -251,3 +251,26 @@ def test_a_running_delivery_keeps_the_sweep_away(app, db, monkeypatch, broker):
         app.extensions["celery"].tasks[relay.DELIVER_TASK].apply(args=[message.id])
     assert seen["lease"] > utcnow() + timedelta(minutes=10)
     assert seen["after publish"] == seen["lease"]
+
+
+def test_a_concurrent_duplicate_key_returns_the_first_row(app, db, monkeypatch):
+    """Two requests both see no row, then both insert: the unique key decides, no 500."""
+    from assess.outbox import operations
+    from assess.outbox.models import OutboxMessage
+
+    first = operations.enqueue("notifications.send", {"n": 1}, key="race")
+    db.session.commit()
+    real_lookup = operations.find_by_key
+    lookups = []
+
+    def stale_first_lookup(model, key):
+        # The second request looked before the first one committed: it found nothing.
+        lookups.append(key)
+        return None if len(lookups) == 1 else real_lookup(model, key)
+
+    monkeypatch.setattr(operations, "find_by_key", stale_first_lookup)
+    second = operations.enqueue("notifications.send", {"n": 2}, key="race")
+    assert len(lookups) == 2  # the insert hit the unique key, then it looked again
+    assert second.id == first.id and second.payload == {"n": 1}
+    db.session.commit()
+    assert db.session.query(OutboxMessage).filter_by(key="race").count() == 1

@@ -15,6 +15,16 @@ def test_public_page_shows_every_criterion_with_the_source_text(client, referent
     assert "libellé du critère à compléter par le certificateur" in text
     assert "Métiers visés" in text and "Community manager" in text
     assert "soutient oralement son dossier" in text
+    assert "Parties de l'épreuve : Dossier, Soutenance orale" in text
+
+
+def test_public_page_loads_in_a_fixed_number_of_queries(client, referential_version,
+                                                        count_queries):
+    client.get("/referentiel")  # warm up
+    with count_queries() as statements:
+        assert client.get("/referentiel").status_code == 200
+    # The latest version, then its blocs, then their criteria: nothing per bloc.
+    assert len(statements) == 3, "\n".join(statements)
 
 
 def test_public_page_without_referential_explains(client):

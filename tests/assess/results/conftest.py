@@ -36,7 +36,6 @@ def grade_all(submit_sheet):
     return make
 
 
-
 @pytest.fixture
 def results_of(db):
     """results_of(enrolment) -> ({bloc number: BlockResult}, TitleResult or None)."""

@@ -105,7 +105,8 @@ def test_page_after_compute_shows_outcomes_disagreements_and_chart(
     html = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
     assert w.candidates[0].full_name in html and w.candidates[1].full_name in html
     assert "titre obtenu" in html and "en attente" in html
-    assert "non validé" in html and "validé" in html
+    assert '<span class="badge badge-ko">non validé</span>' in html
+    assert '<span class="badge badge-ok">validé</span>' in html
     assert "désaccord" in html and "CR2.3" in html
     assert "non publié" in html
     assert "Calcul terminé" in html and "100 %" in html

@@ -25,13 +25,9 @@ def computed(db, world, grade_all, client, as_user):
     return make
 
 
-def _page_as(app, as_user, user):
-    """GET /resultats as ``user`` with its own client and app context (the test's app
-    context keeps the first logged-in user in ``g``)."""
-    other_client = app.test_client()
-    as_user(user, other_client)
-    with app.app_context():
-        return other_client.get("/resultats").get_data(as_text=True)
+def _page_as(as_user, user):
+    """GET /resultats as ``user``."""
+    return as_user(user).get("/resultats").get_data(as_text=True)
 
 
 def _publish(client, w):
@@ -54,7 +50,7 @@ def test_candidate_page_is_for_candidates_only(world, client, as_user, who, expe
 
 def test_results_are_hidden_until_published(db, computed, client, as_user, mail_outbox):
     w = computed(candidates=2)
-    html = _page_as(client.application, as_user, w.candidates[0])
+    html = _page_as(as_user, w.candidates[0])
     assert w.session.name in html
     assert "pas encore publiés" in html
     assert "titre obtenu" not in html and "validé" not in html
@@ -97,21 +93,21 @@ def test_publish_releases_results_and_mails_each_candidate_once(db, computed, cl
     assert db.session.query(Notification).count() == 2
 
 
-def test_candidates_see_their_published_results(db, computed, client, as_user, app):
+def test_candidates_see_their_published_results(db, computed, client, as_user):
     w = computed(candidates=2)
     _publish(client, w)
-    html = _page_as(app, as_user, w.candidates[0])
+    html = _page_as(as_user, w.candidates[0])
     assert w.session.name in html
     assert "titre obtenu" in html and html.count("validé") == 3
     assert "pas encore publiés" not in html
 
 
 def test_a_candidate_does_not_see_another_candidates_results(db, computed, world, client,
-                                                             as_user, app):
+                                                             as_user):
     w = computed(candidates=1)
     _publish(client, w)
     other = world(candidates=1)  # another session, not published
-    html = _page_as(app, as_user, other.candidates[0])
+    html = _page_as(as_user, other.candidates[0])
     assert w.session.name not in html and "titre obtenu" not in html
     assert other.session.name in html and "pas encore publiés" in html
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from assess.accounts.models import Role, User
@@ -51,6 +52,17 @@ def test_repost_adds_nothing(as_user, world, db):
                                     follow_redirects=True)
     assert "déjà affectés : rien n&#39;a changé" in response.get_data(as_text=True)
     assert _count(db, exam_id=exam.id) == 1
+
+
+def test_only_new_assignments_are_counted(as_user, world, db, audit_actions):
+    w = world(candidates=1, jurors=2, assign_all=True)  # jurors[0] has every exam already
+    exam = w.session.exams[0]
+    # One known pair, one new pair, and the new juror picked twice by a forged form.
+    data = {f"exam-{exam.id}": [str(w.jurors[0].id), str(w.jurors[1].id), str(w.jurors[1].id)]}
+    response = as_user(w.admin).post(_url(w), data=data, follow_redirects=True)
+    assert "1 affectation(s) ajoutée(s)." in response.get_data(as_text=True)
+    assert _count(db, exam_id=exam.id) == 2
+    assert audit_actions("assignment.") == ["assignment.created"]
 
 
 def test_only_the_candidates_exams_are_offered(as_user, world, db, referential_version):
@@ -135,6 +147,20 @@ def test_invite_juror(as_user, world, db, mail_outbox, audit_actions):
     assert "account.invited" in audit_actions()
     page = as_user(w.centre_admin).get(back).get_data(as_text=True)
     assert "Girard Paul" in page
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "/\\evil.example",
+                                    "/\tevil.example", "javascript:alert(1)"])
+def test_invite_juror_never_redirects_off_site(as_user, world, db, target):
+    w = world(candidates=0, jurors=0)
+    client = as_user(w.admin)
+    page = client.get("/sessions/jurors/new", query_string={"next": target})
+    html = page.get_data(as_text=True)
+    assert f'name="next" value="{escape(target)}"' not in html
+    assert '<a href="/sessions/" class="secondary">' in html  # « Annuler » stays on the site
+    data = {"first_name": "A", "last_name": "B", "email": "a.b@example.org", "next": target}
+    response = client.post("/sessions/jurors/new", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == "/sessions/"
 
 
 def test_invite_juror_refuses_open_redirect_and_duplicates(as_user, world, db):

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.submissions.models import StoredFile, Submission
 from tests.factories import build_world, create_session
+
+
+def test_dates_are_shown_as_a_range_or_as_not_fixed(as_user, world, db, referential_version):
+    w = world(candidates=0, jurors=0)
+    undated = create_session(referential_version, w.centre, name="Session sans dates")
+    undated.starts_on = undated.ends_on = None
+    w.session.starts_on, w.session.ends_on = date(2026, 6, 1), date(2026, 6, 30)
+    db.session.commit()
+    client = as_user(w.admin)
+    for url, shown in [("/sessions/", "du 1 juin 2026 au 30 juin 2026"),
+                       (f"/centres/{w.centre.id}", "du 1 juin 2026 au 30 juin 2026"),
+                       (f"/sessions/{w.session.id}", "du 1 juin 2026 au 30 juin 2026")]:
+        assert shown in client.get(url).get_data(as_text=True), url
+    undated_row = client.get("/sessions/").get_data(as_text=True).split(
+        ">Session sans dates</a>")[1].split("</tr>")[0]
+    assert "non fixées" in undated_row
 
 
 def _hand_in(db, enrolment, exam, uploader, files=1):
@@ -49,18 +67,10 @@ def test_show_lists_candidates_with_their_progress(as_user, world, db):
     assert f"/sessions/{w.session.id}/enrolments/{w.enrolments[0].id}/assign" in page
 
 
-def test_results_link_only_if_the_endpoint_exists(as_user, world, app):
+def test_session_page_links_to_its_results(as_user, world):
     w = world(candidates=1, jurors=0)
-    client = as_user(w.admin)
-    url = f"/sessions/{w.session.id}"
-    has_results = "results.session_results" in app.view_functions
-    assert ("Résultats de la session" in client.get(url).get_data(as_text=True)) == has_results
-    saved = app.view_functions.pop("results.session_results", None)
-    try:
-        assert "Résultats de la session" not in client.get(url).get_data(as_text=True)
-    finally:
-        if saved is not None:
-            app.view_functions["results.session_results"] = saved
+    html = as_user(w.admin).get(f"/sessions/{w.session.id}").get_data(as_text=True)
+    assert f'href="/sessions/{w.session.id}/resultats"' in html
 
 
 def test_index_shows_counts_and_progress(as_user, world, db):

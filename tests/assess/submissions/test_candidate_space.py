@@ -42,8 +42,10 @@ def test_shows_convocation_deliverables_and_form(world, as_user, client, db):
     assert block.modality_description in page
     for deliverable in block.deliverables:
         assert deliverable in page
-    # bloc 3: dossier, then oral
+    # bloc 3: dossier, then oral, labelled as on the session and juror pages
     assert "Dossier écrit" in page and "Soutenance orale" in page
+    assert '<th scope="row">Dossier</th>' in page
+    assert '<th scope="row">Soutenance orale</th>' in page
     assert f'action="/candidat/epreuves/{exam.id}/depot"' in page
     assert 'enctype="multipart/form-data"' in page
     assert 'name="csrf_token"' in page

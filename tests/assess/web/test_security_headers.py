@@ -27,3 +27,11 @@ def test_templates_need_no_inline_script_or_style():
                 r"\sstyle=\"|<style|\son[a-z]+=\"", text):
             offenders.append(template.name)
     assert offenders == []
+
+
+def test_the_language_switch_never_redirects_off_site(client):
+    for target in ("//evil.example/", "/\\evil.example", "https://evil.example/", "/\t/evil"):
+        response = client.post("/langue", data={"lang": "en", "next": target})
+        assert response.headers["Location"] == "/", target
+    response = client.post("/langue", data={"lang": "en", "next": "/referentiel?x=1"})
+    assert response.headers["Location"] == "/referentiel?x=1"
