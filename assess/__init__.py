@@ -40,7 +40,7 @@ def create_app(config: object | dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    from .cli import register_commands
+    from .commands import register_commands
 
     register_commands(app)
     from . import web
@@ -74,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
 
     set_translator(translate)  # workflow refusals are shown in the reader's language
-    from worker.celery_app import celery_init_app
+    from .background.celery_app import celery_init_app
 
     celery_init_app(app)
 

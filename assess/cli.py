@@ -1,4 +1,9 @@
-"""The ``assess`` command: a Flask CLI group; ``assess --help`` lists every command."""
+"""The ``assess`` command: a Flask CLI group; ``assess --help`` lists every command.
+
+The app's own commands are added by ``create_app`` (``assess.commands``); ``assess
+worker`` and ``assess serve`` come from the ``worker`` package through the
+``flask.commands`` entry points (pyproject.toml), so that the app never imports it.
+"""
 
 from __future__ import annotations
 
@@ -17,15 +22,3 @@ def _create_app() -> Flask:
              help="assess : plateforme d'évaluation de la certification.")
 def main() -> None:
     pass
-
-
-def register_commands(app: Flask) -> None:
-    from worker.cli import serve_command, worker_command
-
-    from .accounts.cli import create_admin_command
-    from .demo.cli import demo_command
-    from .referential.cli import referential_group
-
-    for command in (referential_group, create_admin_command, demo_command, worker_command,
-                    serve_command):
-        app.cli.add_command(command)

@@ -1,14 +1,15 @@
 """Every table, imported once so that the metadata (and Alembic) knows them all."""
 
-from .accounts.models import LoginFailure, Role, User
+from .accounts.models import LoginFailure, Role, ThrottleKind, User
 from .audit.models import AuditEvent
 from .candidates.models import AccessRoute, Candidate, Enrolment, enrolment_blocks
 from .centres.models import TrainingCentre
 from .grading.models import CriterionMark, GradingSheet, SheetStatus
 from .jobs.models import Job, JobStatus
 from .juries.models import Assignment, Jury, JuryMember, MemberRole
-from .outbox.models import Notification, NotificationStatus, OutboxMessage
-from .referential.models import Block, Criterion, ReferentialVersion
+from .notifications.models import Notification, NotificationStatus
+from .outbox.models import OutboxMessage
+from .referential.models import Block, Criterion, LevelCode, ReferentialVersion
 from .results.models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
 from .sessions.models import CertificationSession, Exam, ExamPart, PartKind, SessionStatus
 from .submissions.models import StoredFile, Submission, SubmissionStatus
@@ -16,9 +17,10 @@ from .submissions.models import StoredFile, Submission, SubmissionStatus
 __all__ = [
     "AccessRoute", "Assignment", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
     "Candidate", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
-    "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LoginFailure",
+    "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
+    "LoginFailure",
     "MemberRole", "Notification", "NotificationStatus", "OutboxMessage", "PartKind",
     "ReferentialVersion", "Role", "SessionStatus", "SheetStatus", "StoredFile", "Submission",
-    "SubmissionStatus", "TitleOutcome", "TitleResult", "TrainingCentre", "User",
+    "SubmissionStatus", "ThrottleKind", "TitleOutcome", "TitleResult", "TrainingCentre", "User",
     "enrolment_blocks",
 ]

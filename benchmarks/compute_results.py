@@ -1,6 +1,6 @@
 """Benchmark 1: "Calculer les résultats", set-based handler versus the naive N+1 way.
 
-The set-based handler (``assess.results.compute.compute_results``) reads everything with
+The set-based handler (``assess.results.tasks.compute_results``) reads everything with
 a fixed number of statements and writes with bulk INSERTs per batch. The BASELINE below is
 the straightforward ORM code one would write first: per candidate, per bloc, lazy-load
 the sheets and their marks, score with ``rubrics.scoring``, and save each row. Both start
@@ -254,7 +254,8 @@ def read_outcomes(session_id: int) -> dict[int, tuple]:
 def measure_size(app, session_id: int, admin_id: int, n: int, repeats: int) -> SizeResult:
     from assess.accounts.models import User
     from assess.extensions import db
-    from assess.results.compute import DEFAULT_BATCH, compute_results
+    from assess.results.compute import DEFAULT_BATCH
+    from assess.results.tasks import compute_results
     from assess.results.operations import start_compute
     from assess.sessions.models import CertificationSession
 

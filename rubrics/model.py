@@ -1,7 +1,7 @@
 """The référentiel as immutable values.
 
 Plain frozen dataclasses, no I/O: `rubrics.loader` builds them from the TOML
-data file, `Referential.from_data` from the dict the database stores.
+data file, `rubrics.stored.build_from_data` from the dict the database stores.
 """
 
 from __future__ import annotations
@@ -191,17 +191,6 @@ class Referential:
             "blocks": [_block_data(b) for b in self.blocks],
             "gaps": list(self.gaps),
         }
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Referential:
-        """Inverse of `to_data`; runs the same validation as the loader.
-
-        Raises `rubrics.loader.ReferentialError` on inconsistent data.
-        """
-        # Imported here: the validator builds model objects, so it imports us.
-        from .stored import build_from_data
-
-        return build_from_data(data)
 
     def content_hash(self) -> str:
         """sha256 of the canonical JSON of `to_data()`: equal content, equal hash."""

@@ -1,4 +1,5 @@
-"""`assess worker` and `assess serve`."""
+"""`assess worker` and `assess serve`, found by `assess` through the ``flask.commands``
+entry points (pyproject.toml): they run in the app's context like its own commands."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 LOGLEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 POOLS = ("prefork", "threads", "solo")
@@ -25,6 +27,7 @@ POOLS = ("prefork", "threads", "solo")
 @click.option("-l", "--loglevel", type=click.Choice(LOGLEVELS, case_sensitive=False),
               default="INFO", show_default=True, help="Niveau des journaux.")
 @click.option("-n", "--hostname", default=None, help="Nom du nœud Celery (défaut : celery@hôte).")
+@with_appcontext
 def worker_command(concurrency, pool, beat, loglevel, hostname) -> None:
     from .runner import WorkerConfigError, run_worker
 
@@ -46,6 +49,7 @@ def worker_command(concurrency, pool, beat, loglevel, hostname) -> None:
               help="Requêtes web traitées en parallèle.")
 @click.option("--worker-concurrency", type=click.IntRange(min=1), default=None,
               help="Tâches en parallèle dans le worker (voir assess worker).")
+@with_appcontext
 def serve_command(host, port, threads, worker_concurrency) -> None:
     from .serve import serve
 

@@ -10,7 +10,7 @@ import time
 
 from flask import Flask
 
-from .celery_app import uses_filesystem_broker
+from assess.background.celery_app import uses_filesystem_broker
 
 log = logging.getLogger(__name__)
 

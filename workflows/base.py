@@ -1,17 +1,20 @@
-"""A lifecycle is a table of states and allowed transitions, each with an optional guard.
+"""A lifecycle is a table of states and allowed transitions, each with optional guards.
 
-A guard receives the context given to ``check`` and returns ``None`` when the
-transition may happen, or a human-readable reason when it may not: a French
-message marked with ``N_`` (so the catalogue extracts it), or a ``Reason`` with
-parameters. A refused transition raises ``TransitionRefused``; its ``reason`` is
-rendered through the translator the application installs (``set_translator``),
-so this package stays free of Flask.
+Each lifecycle names the frozen dataclass its guards read (``context``): ``check``
+refuses any other object, and building one without a field is an error, so a
+misspelt or forgotten fact can never let a guard pass.
+
+A guard returns ``None`` when the transition may happen, or a human-readable reason
+when it may not: a French message marked with ``N_`` (so the catalogue extracts it),
+or a ``Reason`` with parameters. A refused transition raises ``TransitionRefused``;
+its ``reason`` is rendered through the translator the application installs
+(``set_translator``), so this package stays free of Flask.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from typing import Any
 
 _translate: Callable[[str], str] = str
@@ -43,19 +46,14 @@ class Reason:
                        for k, v in self.params.items()}
 
 
-Guard = Callable[[Mapping[str, Any]], "str | Reason | None"]
+class Refused(Exception):
+    """The base of every refusal the platform explains to the person who asked: a
+    transition a lifecycle refuses, a value an operation cannot store, an action the user
+    may not take. ``reason`` is meant for them, in their language."""
 
-
-class TransitionRefused(Exception):
-    """The one error type for a refused transition; ``reason`` is meant for the user."""
-
-    def __init__(self, reason: str | Reason, *, lifecycle: str = "", action: str = "",
-                 state: str = ""):
+    def __init__(self, reason: str | Reason):
         self._reason = reason if isinstance(reason, Reason) else Reason(reason)
         super().__init__(self._reason.message)
-        self.lifecycle = lifecycle
-        self.action = action
-        self.state = state
 
     @property
     def reason(self) -> str:
@@ -63,6 +61,20 @@ class TransitionRefused(Exception):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class TransitionRefused(Refused):
+    """A transition a lifecycle refuses from the current state (or a guard refuses)."""
+
+    def __init__(self, reason: str | Reason, *, lifecycle: str = "", action: str = "",
+                 state: str = ""):
+        super().__init__(reason)
+        self.lifecycle = lifecycle
+        self.action = action
+        self.state = state
+
+
+Guard = Callable[[Any], "str | Reason | None"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,8 @@ class Lifecycle:
     name: str
     states: frozenset[str]
     transitions: tuple[Transition, ...]
+    # The frozen dataclass the guards read; ``check`` accepts nothing else.
+    context: type
     state_labels: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -85,19 +99,28 @@ class Lifecycle:
             unknown = (t.sources | {t.target}) - self.states
             if unknown:
                 raise ValueError(f"{self.name}.{t.action}: unknown states {sorted(unknown)}")
+        params = getattr(self.context, "__dataclass_params__", None)
+        if not (is_dataclass(self.context) and params is not None and params.frozen):
+            raise TypeError(f"{self.name}: context must be a frozen dataclass")
 
-    def allowed_actions(self, state: str, context: Mapping[str, Any] | None = None) -> list[str]:
+    def _checked(self, context: Any) -> Any:
+        if not isinstance(context, self.context):
+            raise TypeError(f"{self.name}: the guards read a {self.context.__name__}, "
+                            f"not {type(context).__name__}")
+        return context
+
+    def allowed_actions(self, state: str, context: Any) -> list[str]:
         """Actions possible from ``state`` whose guards pass, for showing buttons."""
-        ctx = context or {}
+        ctx = self._checked(context)
         return [
             t.action
             for t in self.transitions
             if state in t.sources and all(g(ctx) is None for g in t.guards)
         ]
 
-    def check(self, action: str, state: str, context: Mapping[str, Any] | None = None) -> str:
+    def check(self, action: str, state: str, context: Any) -> str:
         """Return the target state of ``action`` from ``state`` or raise ``TransitionRefused``."""
-        ctx = context or {}
+        ctx = self._checked(context)
         candidates = [t for t in self.transitions if t.action == action]
         if not candidates:
             raise ValueError(f"{self.name}: unknown action {action!r}")

@@ -2,35 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import enum
+from dataclasses import dataclass
 
 from .base import N_, Lifecycle, Reason, Transition
 
-DRAFT = "draft"
-SUBMITTED = "submitted"
+
+class SheetStatus(enum.StrEnum):
+    """The states, as stored (``grading_sheets.status``)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
 
 
-def _all_levels_given(ctx: Mapping[str, Any]) -> Reason | None:
-    missing = ctx.get("missing_levels") or []
-    if missing:
+DRAFT = SheetStatus.DRAFT
+SUBMITTED = SheetStatus.SUBMITTED
+
+
+@dataclass(frozen=True)
+class GradingContext:
+    """What the guards know of the sheet: the criteria left without a level (codes)."""
+
+    missing_levels: tuple[str, ...]
+    session_published: bool
+
+
+def _all_levels_given(ctx: GradingContext) -> Reason | None:
+    if ctx.missing_levels:
         return Reason(N_("Indiquez un niveau pour chaque critère avant de soumettre "
-                         "(manquant : %(missing)s)."), {"missing": ", ".join(missing)})
+                         "(manquant : %(missing)s)."), {"missing": ", ".join(ctx.missing_levels)})
     return None
 
 
-def _session_editable(ctx: Mapping[str, Any]) -> str | None:
-    if ctx.get("session_published"):
+def _session_editable(ctx: GradingContext) -> str | None:
+    if ctx.session_published:
         return N_("Les résultats de la session sont publiés : la grille ne peut plus être modifiée.")
     return None
 
 
 GRADING_SHEET = Lifecycle(
     name="grading_sheet",
-    states=frozenset({DRAFT, SUBMITTED}),
+    states=frozenset(SheetStatus),
     transitions=(
         Transition("save", frozenset({DRAFT}), DRAFT, (_session_editable,)),
         Transition("submit", frozenset({DRAFT}), SUBMITTED, (_session_editable, _all_levels_given)),
     ),
+    context=GradingContext,
     state_labels={DRAFT: N_("brouillon"), SUBMITTED: N_("soumise")},
 )

@@ -2,43 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import enum
+from dataclasses import dataclass
 
 from .base import N_, Lifecycle, Transition
 
-OPEN = "open"
-RESULTS_COMPUTED = "results_computed"
-RESULTS_PUBLISHED = "results_published"
+
+class SessionStatus(enum.StrEnum):
+    """The states, as stored (``certification_sessions.status``)."""
+
+    OPEN = "open"
+    RESULTS_COMPUTED = "results_computed"
+    RESULTS_PUBLISHED = "results_published"
 
 
-def _has_enrolments(ctx: Mapping[str, Any]) -> str | None:
-    if not ctx.get("enrolment_count"):
+OPEN = SessionStatus.OPEN
+RESULTS_COMPUTED = SessionStatus.RESULTS_COMPUTED
+RESULTS_PUBLISHED = SessionStatus.RESULTS_PUBLISHED
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    """What the guards know of the session."""
+
+    enrolment_count: int
+    job_running: bool
+    result_count: int
+
+
+def _has_enrolments(ctx: SessionContext) -> str | None:
+    if not ctx.enrolment_count:
         return N_("La session n'a aucun candidat inscrit : inscrivez des candidats avant de calculer.")
     return None
 
 
-def _no_job_running(ctx: Mapping[str, Any]) -> str | None:
-    if ctx.get("job_running"):
+def _no_job_running(ctx: SessionContext) -> str | None:
+    if ctx.job_running:
         return N_("Un calcul des résultats est déjà en cours : attendez qu'il se termine.")
     return None
 
 
-def _has_results(ctx: Mapping[str, Any]) -> str | None:
-    if not ctx.get("result_count"):
+def _has_results(ctx: SessionContext) -> str | None:
+    if not ctx.result_count:
         return N_("Aucun résultat à publier : lancez d'abord le calcul des résultats.")
     return None
 
 
 SESSION = Lifecycle(
     name="session",
-    states=frozenset({OPEN, RESULTS_COMPUTED, RESULTS_PUBLISHED}),
+    states=frozenset(SessionStatus),
     transitions=(
         Transition("compute", frozenset({OPEN, RESULTS_COMPUTED}), RESULTS_COMPUTED,
                    (_has_enrolments, _no_job_running)),
         Transition("publish", frozenset({RESULTS_COMPUTED}), RESULTS_PUBLISHED,
                    (_has_results, _no_job_running)),
     ),
+    context=SessionContext,
     state_labels={
         OPEN: N_("ouverte"),
         RESULTS_COMPUTED: N_("résultats calculés"),

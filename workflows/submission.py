@@ -2,41 +2,58 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import enum
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from .base import N_, Lifecycle, Transition
 
+
+class SubmissionStatus(enum.StrEnum):
+    """The stored states (``submissions.status``)."""
+
+    SUBMITTED = "submitted"
+    LOCKED = "locked"
+
+
+# Nothing handed in yet: the state of an épreuve without a submission row.
 NONE = "none"
-SUBMITTED = "submitted"
-LOCKED = "locked"
+SUBMITTED = SubmissionStatus.SUBMITTED
+LOCKED = SubmissionStatus.LOCKED
 
 
-def _before_deadline(ctx: Mapping[str, Any]) -> str | None:
-    deadline: datetime | None = ctx.get("deadline")
-    now: datetime = ctx["now"]
-    if deadline is None:
+@dataclass(frozen=True)
+class SubmissionContext:
+    """What the guards know: the time now and the deadline (naive UTC, None if unset)."""
+
+    now: datetime
+    deadline: datetime | None
+    session_published: bool
+
+
+def _before_deadline(ctx: SubmissionContext) -> str | None:
+    if ctx.deadline is None:
         return N_("Aucune date limite de dépôt n'est fixée pour cette épreuve : le dépôt n'est pas ouvert.")
-    if now > deadline:
+    if ctx.now > ctx.deadline:
         return N_("La date limite de dépôt est passée : le dépôt n'est plus possible.")
     return None
 
 
-def _session_editable(ctx: Mapping[str, Any]) -> str | None:
-    if ctx.get("session_published"):
+def _session_editable(ctx: SubmissionContext) -> str | None:
+    if ctx.session_published:
         return N_("Les résultats de la session sont publiés : le dépôt est clos.")
     return None
 
 
 SUBMISSION = Lifecycle(
     name="submission",
-    states=frozenset({NONE, SUBMITTED, LOCKED}),
+    states=frozenset({NONE, *SubmissionStatus}),
     transitions=(
         # Uploading again before the deadline supersedes the previous file.
         Transition("upload", frozenset({NONE, SUBMITTED}), SUBMITTED,
                    (_session_editable, _before_deadline)),
         Transition("lock", frozenset({SUBMITTED}), LOCKED),
     ),
+    context=SubmissionContext,
     state_labels={NONE: N_("non déposé"), SUBMITTED: N_("déposé"), LOCKED: N_("verrouillé")},
 )

@@ -9,6 +9,9 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from .passwords import MIN_LENGTH, password_problem
 
+# The message of every form field that takes someone's e-mail address.
+INVALID_EMAIL = _l("Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@centre.fr).")
+
 
 class AuthForm(FlaskForm):
     def focus(self) -> AuthForm:

@@ -60,16 +60,23 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
+class ThrottleKind(enum.StrEnum):
+    LOGIN = "login"  # a failed login
+    RESET = "reset"  # a password-reset request
+
+
 class LoginFailure(db.Model):
-    """One failed login; counted per account and per address to throttle guessing."""
+    """One throttled attempt (a failed login, or a password-reset request: ``kind``),
+    counted per account and per address within a window to slow guessing down."""
 
     __tablename__ = "login_failures"
     __table_args__ = (
-        sa.Index("ix_login_failures_email_at", "email", "at"),
-        sa.Index("ix_login_failures_address_at", "address", "at"),
+        sa.Index("ix_login_failures_kind_email_at", "kind", "email", "at"),
+        sa.Index("ix_login_failures_kind_address_at", "kind", "address", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind = enum_column(ThrottleKind, "throttle_kind", nullable=False, default=ThrottleKind.LOGIN)
     email: Mapped[str] = mapped_column(sa.String(254))
     address: Mapped[str] = mapped_column(sa.String(64))
     at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from workflows.base import Refused
+
 from ..audit.operations import record
 from ..core.columns import utcnow
 from ..extensions import db
 from ..notifications.operations import notify
+from . import throttle
 from .models import Role, User
 from .passwords import (
     DEMO_PASSWORD,
@@ -25,8 +30,16 @@ from .permissions import can_log_in
 from .tokens import INVITATION, PASSWORD_RESET, link, make_token
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A refused account operation; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """What a login attempt gave: the account it opens, or how long to wait (throttled)."""
+
+    user: User | None
+    wait_seconds: int = 0
 
 
 def normalize_email(email: str) -> str:
@@ -89,6 +102,23 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def log_in(email: str, password: str, address: str) -> LoginAttempt:
+    """Check the credentials under the throttle. A failure is recorded (and committed by the
+    caller's unit of work, so that it counts); a success is stamped and audited. Opening
+    the web session is the caller's business."""
+    email = normalize_email(email)
+    wait = throttle.login_wait(email, address)
+    if wait:  # refused before the password is even looked at
+        return LoginAttempt(None, wait)
+    user = authenticate(email, password)
+    if user is None:
+        throttle.record_failure(email, address)
+        return LoginAttempt(None)
+    record_login(user, password)
+    throttle.clear(email)
+    return LoginAttempt(user)
+
+
 def record_login(user: User, password: str) -> None:
     """After a successful login: upgrade the hash if parameters changed, stamp and audit."""
     if needs_rehash(user.password_hash):
@@ -107,6 +137,33 @@ def set_password(actor, user: User, password: str, *, action: str = "account.pas
     user.password_hash = hash_password(password)
     record(actor, action, user)
     db.session.flush()
+
+
+def choose_password(user: User, password: str, *, action: str) -> None:
+    """The invited or reset user sets a password through their link; past failed logins
+    of the account are forgotten."""
+    set_password(user, user, password, action=action)
+    throttle.clear(user.email)
+
+
+def ask_password_reset(email: str, address: str) -> int:
+    """A reset requested from the login page, under the throttle: seconds to wait (0 when
+    the request was taken). The answer is the same whether or not the account exists."""
+    wait = throttle.reset_wait(address)
+    if wait:
+        return wait
+    email = normalize_email(email)
+    throttle.record_reset_request(email, address)
+    if throttle.reset_allowed_for_account(email):
+        request_password_reset(email)
+    return 0
+
+
+def set_locale(user, lang: str) -> None:
+    """The language the user chose, remembered on their account."""
+    if user.is_authenticated and user.locale != lang:
+        user.locale = lang
+        db.session.flush()
 
 
 def request_password_reset(email: str) -> User | None:

@@ -8,20 +8,13 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..core.redirects import safe_next
-from ..outbox import relay
+from ..unit_of_work import perform
 from . import (
     loader,  # noqa: F401  (registers the user loader on import)
     throttle,
 )
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
-from .operations import (
-    AccountError,
-    authenticate,
-    normalize_email,
-    record_login,
-    request_password_reset,
-    set_password,
-)
+from .operations import ask_password_reset, choose_password, log_in
 from .passwords import MIN_LENGTH
 from .tokens import INVITATION, PASSWORD_RESET, TokenError, read_token
 
@@ -74,22 +67,16 @@ def login():
     form.next.data = target or ""
     if not form.validate_on_submit():
         return _login_page(form)
-    email, address = normalize_email(form.email.data), throttle.client_address()
-    wait = throttle.login_wait(email, address)
-    if wait:  # refused before the password is even looked at
-        return _login_page(form, _wait_message(wait), 429)
-    user = authenticate(email, form.password.data)
-    if user is None:
-        throttle.record_failure(email, address)
-        relay.commit()
+    attempt = perform(log_in, form.email.data, form.password.data,
+                      throttle.client_address()).unwrap()
+    if attempt.wait_seconds:
+        return _login_page(form, _wait_message(attempt.wait_seconds), 429)
+    if attempt.user is None:
         return _login_page(form, _(
             "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie ; en cas d'oubli, "
             "utilisez « Mot de passe oublié ». Si vous venez d'être invité(e), choisissez "
             "d'abord votre mot de passe avec le lien reçu par e-mail."))
-    record_login(user, form.password.data)
-    throttle.clear(email)
-    _start_session(user)
-    relay.commit()
+    _start_session(attempt.user)
     return redirect(target or _home())
 
 
@@ -123,16 +110,13 @@ def _password_from_token(token: str, purpose: str, action: str, done: str):
     form = SetPasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
-        try:
-            set_password(user, user, form.password.data, action=action)
-        except AccountError as exc:  # the form checks the same rules; kept as a safety net
-            form.password.errors = [*form.password.errors, str(exc)]
-        else:
-            throttle.clear(user.email)
+        # The form checks the same rules as the operation; its refusal is a safety net.
+        outcome = perform(choose_password, user, form.password.data, action=action)
+        if outcome.ok:
             _start_session(user)
-            relay.commit()
             flash(done, "success")
             return redirect(_home())
+        form.password.errors = [*form.password.errors, outcome.reason]
     return render_template("auth/set_password.html", form=form.focus(), user=user,
                            purpose=purpose, min_length=MIN_LENGTH)
 
@@ -142,16 +126,10 @@ def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return render_template("auth/forgot.html", form=form.focus())
-    address = throttle.client_address()
-    wait = throttle.reset_wait(address)
+    wait = perform(ask_password_reset, form.email.data, throttle.client_address()).unwrap()
     if wait:
         return render_template("auth/forgot.html", form=form.focus(),
                                error=_wait_message(wait)), 429
-    email = normalize_email(form.email.data)
-    throttle.record_reset_request(email, address)
-    if throttle.reset_allowed_for_account(email):
-        request_password_reset(email)
-    relay.commit()
     # The same answer whether or not the account exists: no enumeration.
     flash(_("Si un compte actif correspond à cette adresse, un e-mail vient de lui être envoyé "
             "avec un lien pour choisir un nouveau mot de passe. Pensez à regarder dans les "

@@ -7,6 +7,8 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from workflows.base import Refused
+
 from ..accounts.models import Role
 from ..accounts.operations import invite_user
 from ..audit.operations import record
@@ -15,10 +17,10 @@ from ..referential.models import Block
 from ..sessions.operations import ensure_editable
 from ..sessions.permissions import can_manage_session
 from .models import AccessRoute, Candidate, Enrolment
-from .permissions import can_manage_candidate
+from .permissions import can_manage_candidate, centre_candidate
 
 
-class EnrolmentError(ValueError):
+class EnrolmentError(Refused):
     """A refused enrolment; the message is meant for the user."""
 
 
@@ -55,6 +57,15 @@ def enrol_candidate(actor, session, candidate: Candidate, blocks: list[Block]) -
         "blocks": [b.number for b in enrolment.blocks],
     })
     return enrolment
+
+
+def enrol_existing_candidate(actor, session, candidate_id: int, blocks: list[Block]
+                             ) -> Enrolment:
+    """Enrol a candidate already registered in the session's centre, chosen by id."""
+    candidate = centre_candidate(actor, session.centre_id, candidate_id)
+    if candidate is None:
+        raise EnrolmentError(_("Ce candidat n'existe pas : choisissez-en un dans la liste."))
+    return enrol_candidate(actor, session, candidate, blocks)
 
 
 def enrol_new_candidate(actor, session, *, email: str, first_name: str, last_name: str,

@@ -20,6 +20,16 @@ def can_view_enrolment(user, enrolment: Enrolment) -> bool:
     return can_manage_candidate(user, enrolment.session.centre_id)
 
 
+def centre_candidate(user, centre_id: int, candidate_id: int) -> Candidate | None:
+    """A candidate of ``centre_id`` that ``user`` may enrol, else None (another centre's
+    candidate is not found: ids cannot be probed)."""
+    if not can_manage_candidate(user, centre_id):
+        return None
+    return db.session.scalar(
+        select(Candidate).where(Candidate.id == candidate_id, Candidate.centre_id == centre_id)
+        .options(joinedload(Candidate.user)))
+
+
 def load_enrolment_for(user, session, enrolment_id: int) -> Enrolment:
     """An enrolment of ``session`` (already loaded through its own loader), else 404."""
     enrolment = db.session.scalar(

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from ..accounts.forms import INVALID_EMAIL
 from .operations import CentreError, normalize_siret
 
 
@@ -39,5 +40,5 @@ class InviteCentreAdminForm(FlaskForm):
         render_kw={"autocomplete": "off"})
     email = EmailField(_l("Adresse e-mail"), filters=[_strip], validators=[
         DataRequired(_l("Indiquez l'adresse e-mail de la personne.")),
-        Email(_l("Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@centre.fr).")),
+        Email(INVALID_EMAIL),
         Length(max=254)], render_kw={"autocomplete": "off", "spellcheck": "false"})

@@ -7,6 +7,8 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from workflows.base import Refused
+
 from ..accounts.models import Role, User
 from ..accounts.operations import invite_user, send_invitation
 from ..audit.operations import record
@@ -18,7 +20,7 @@ from .permissions import can_manage_centres, can_reinvite
 _SIRET_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
-class CentreError(ValueError):
+class CentreError(Refused):
     """A refused centre operation; the message is meant for the user."""
 
 

@@ -43,10 +43,3 @@ def centre_sessions(centre_id: int) -> list[CertificationSession]:
         select(CertificationSession).where(CertificationSession.centre_id == centre_id)
         .order_by(CertificationSession.starts_on.desc().nulls_last(),
                   CertificationSession.id.desc())))
-
-
-def format_siret(siret: str | None) -> str:
-    """« 123 456 789 00012 »: SIREN then NIC, as printed on French documents."""
-    if not siret or len(siret) != 14:
-        return siret or ""
-    return f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"

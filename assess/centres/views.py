@@ -7,23 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
-from ..accounts.operations import AccountError
 from ..core.access import roles_required
-from ..extensions import db
-from ..outbox.relay import commit
-from ..sessions.labels import SESSION_STATUS, label
+from ..unit_of_work import perform
 from . import queries
 from .forms import CentreForm, InviteCentreAdminForm
-from .operations import CentreError, create_centre, invite_centre_admin, reinvite_centre_admin
+from .labels import format_siret
+from .operations import create_centre, invite_centre_admin, reinvite_centre_admin
 from .permissions import can_reinvite, load_centre_admin, load_centre_for
 
 bp = Blueprint("centres", __name__, url_prefix="/centres")
 
 
-@bp.context_processor
-def _helpers():
-    return {"format_siret": queries.format_siret, "centres_session_status":
-            lambda status: label(SESSION_STATUS, status)}
+@bp.app_template_filter("siret")
+def siret_filter(siret: str | None) -> str:
+    return format_siret(siret)
 
 
 # Only the certifier admin manages centres (``permissions.can_manage_centres``).
@@ -40,26 +37,25 @@ def index():
 @centres_required
 def create():
     form = CentreForm()
+    status = 200
     if form.validate_on_submit():
-        try:
-            centre = create_centre(current_user, name=form.name.data, siret=form.siret.data,
-                                   city=form.city.data)
-        except CentreError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
-        else:
-            commit()
+        outcome = perform(create_centre, current_user, name=form.name.data,
+                          siret=form.siret.data, city=form.city.data)
+        if outcome.ok:
+            centre = outcome.value
             flash(_("Centre « %(name)s » créé. Invitez maintenant son administrateur.",
                     name=centre.name), "success")
             return redirect(url_for(".show", centre_id=centre.id))
-    return render_template("centres/create.html", form=form)
+        form.name.errors.append(outcome.reason)
+        status = outcome.status
+    return render_template("centres/create.html", form=form), status
 
 
-def _show_page(centre, invite_form: InviteCentreAdminForm):
+def _show_page(centre, invite_form: InviteCentreAdminForm, status: int = 200):
     return render_template(
         "centres/show.html", centre=centre, invite_form=invite_form,
         admins=queries.centre_admins(centre.id), sessions=queries.centre_sessions(centre.id),
-        can_reinvite=lambda admin: can_reinvite(current_user, admin))
+        can_reinvite=lambda admin: can_reinvite(current_user, admin)), status
 
 
 @bp.get("/<int:centre_id>")
@@ -74,20 +70,18 @@ def show(centre_id: int):
 def invite_admin(centre_id: int):
     centre = load_centre_for(current_user, centre_id)
     form = InviteCentreAdminForm()
+    status = 200
     if form.validate_on_submit():
-        try:
-            admin = invite_centre_admin(current_user, centre, email=form.email.data,
-                                        first_name=form.first_name.data,
-                                        last_name=form.last_name.data)
-        except (AccountError, CentreError) as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            commit()
+        outcome = perform(invite_centre_admin, current_user, centre, email=form.email.data,
+                          first_name=form.first_name.data, last_name=form.last_name.data)
+        if outcome.ok:
+            admin = outcome.value
             flash(_("Invitation envoyée à %(email)s : %(name)s choisira son mot de passe en "
                     "suivant le lien reçu.", email=admin.email, name=admin.full_name), "success")
             return redirect(url_for(".show", centre_id=centre.id))
-    return _show_page(centre, form)
+        form.email.errors.append(outcome.reason)
+        status = outcome.status
+    return _show_page(centre, form, status)
 
 
 @bp.post("/<int:centre_id>/admins/<int:user_id>/reinvite")
@@ -95,12 +89,9 @@ def invite_admin(centre_id: int):
 def reinvite(centre_id: int, user_id: int):
     centre = load_centre_for(current_user, centre_id)
     admin = load_centre_admin(current_user, centre, user_id)
-    try:
-        reinvite_centre_admin(current_user, admin)
-    except CentreError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        commit()
+    outcome = perform(reinvite_centre_admin, current_user, admin)
+    if outcome.ok:
         flash(_("Invitation renvoyée à %(email)s.", email=admin.email), "success")
+    else:
+        flash(outcome.reason, "error")
     return redirect(url_for(".show", centre_id=centre.id))

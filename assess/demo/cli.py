@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask import current_app
 
+from ..accounts.labels import role_label
 from ..accounts.passwords import DEMO_PASSWORD
 from ..outbox.relay import commit
-from ..web import role_label
 
 
 @click.command("demo", help="Crée les données et les comptes de démonstration (sans doublon).")

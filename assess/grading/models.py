@@ -1,24 +1,24 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflows.grading import SheetStatus
+
 from ..core.columns import enum_column, utcnow
 from ..extensions import db
-
-
-class SheetStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
 
 
 class GradingSheet(db.Model):
     """A juror's grille d'évaluation for one assignment; versioned against stale edits."""
 
     __tablename__ = "grading_sheets"
+    __table_args__ = (
+        sa.CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)",
+                           name="submitted_has_time"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"), unique=True)
@@ -43,7 +43,9 @@ class CriterionMark(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = mapped_column(sa.ForeignKey("grading_sheets.id"), index=True)
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"))
-    level: Mapped[str | None] = mapped_column(sa.String(40))
+    # A code of a stored référentiel's scale (the database refuses any other string); the
+    # operation checks it belongs to the scale of this sheet's version.
+    level: Mapped[str | None] = mapped_column(sa.String(40), sa.ForeignKey("level_codes.code"))
     observation: Mapped[str] = mapped_column(sa.Text, default="")
     evidence: Mapped[str | None] = mapped_column(sa.Text)
 

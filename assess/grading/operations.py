@@ -8,6 +8,7 @@ what is stored. Every changed line is audited ("grade.changed", old and new valu
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -15,14 +16,15 @@ from flask_babel import gettext as _
 from sqlalchemy import inspect
 
 from rubrics.loader import load
-from workflows.base import TransitionRefused
-from workflows.grading import DRAFT, GRADING_SHEET
+from workflows.base import Refused, TransitionRefused
+from workflows.grading import DRAFT, GRADING_SHEET, GradingContext
 
 from ..audit.operations import record
 from ..core.columns import utcnow
 from ..extensions import db
 from ..referential.labels import level_label
 from ..sessions.models import SessionStatus
+from ..unit_of_work import Conflict
 from .models import CriterionMark, GradingSheet, SheetStatus
 from .permissions import can_grade
 
@@ -31,16 +33,16 @@ MAX_EVIDENCE = 2000
 FIELDS = ("level", "observation", "evidence")
 
 
-class GradingError(ValueError):
+class GradingError(Refused):
     """Values that cannot be stored (unknown level, text too long); the message is for the user."""
 
 
-class StaleSheet(Exception):
+class StaleSheet(Conflict):
     """The sheet changed since the form was loaded (another tab, another request)."""
 
-    def __init__(self, sheet: GradingSheet | None):
-        super().__init__("stale grading sheet")
-        self.sheet = sheet
+    @property
+    def sheet(self) -> GradingSheet | None:
+        return self.current
 
 
 class SheetIncomplete(TransitionRefused):
@@ -102,8 +104,8 @@ def submit_sheet(actor, assignment, values: Mapping[int, Mapping[str, Any]],
     sheet.submitted_at = utcnow()
     db.session.flush()
     record(actor, "sheet.submitted", sheet, session_id=assignment.exam.session_id,
-           old={"status": str(SheetStatus.DRAFT)},
-           new={"status": str(SheetStatus.SUBMITTED),
+           old={"status": SheetStatus.DRAFT},
+           new={"status": SheetStatus.SUBMITTED,
                 "submitted_at": sheet.submitted_at.isoformat()})
     return sheet
 
@@ -115,29 +117,38 @@ def _change(actor, assignment, values, expected_version, action: str) -> Grading
     codes = {lv["code"] for lv in scale_levels(assignment.exam.block.version)}
     clean = _normalise(values, {c.id for c in criteria}, codes)
     sheet = assignment.sheet
-    state = str(sheet.status) if sheet is not None else DRAFT
+    state = sheet_state(sheet)
     # A locked sheet answers with its state (below), not with a version conflict.
     if state == DRAFT and sheet_version(sheet) != expected_version:
         raise StaleSheet(sheet)
     stored = stored_values(sheet)
     merged = {c.id: {**_empty(), **stored.get(c.id, {}), **clean.get(c.id, {})}
               for c in criteria}
-    ctx = {"missing_levels": [c.code for c in criteria if not merged[c.id]["level"]],
-           "session_published": assignment.exam.session.status
-           == SessionStatus.RESULTS_PUBLISHED}
+    ctx = grading_context(assignment, tuple(c.code for c in criteria
+                                            if not merged[c.id]["level"]))
     _check(action, state, ctx)
     sheet = _ensure_sheet(assignment, criteria)
     _apply(actor, sheet, clean, assignment.exam.session_id)
     return sheet
 
 
-def _check(action: str, state: str, ctx: dict) -> str:
+def sheet_state(sheet: GradingSheet | None) -> str:
+    return sheet.status if sheet is not None else DRAFT
+
+
+def grading_context(assignment, missing_levels: tuple[str, ...] = ()) -> GradingContext:
+    return GradingContext(
+        missing_levels=missing_levels,
+        session_published=assignment.exam.session.status == SessionStatus.RESULTS_PUBLISHED)
+
+
+def _check(action: str, state: str, ctx: GradingContext) -> str:
     # State and session first, so that "incomplete" is only said of a sheet one may change.
-    GRADING_SHEET.check(action, state, {**ctx, "missing_levels": []})
+    GRADING_SHEET.check(action, state, replace(ctx, missing_levels=()))
     try:
         return GRADING_SHEET.check(action, state, ctx)
     except TransitionRefused as exc:
-        raise SheetIncomplete(exc.reason, list(ctx["missing_levels"]),
+        raise SheetIncomplete(exc.reason, list(ctx.missing_levels),
                               lifecycle=exc.lifecycle, action=exc.action,
                               state=exc.state) from exc
 

@@ -9,40 +9,38 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.base import TransitionRefused
-from workflows.grading import DRAFT, GRADING_SHEET
+from workflows.grading import GRADING_SHEET
 
 from ..accounts.models import Role
 from ..core.access import roles_required
-from ..extensions import db
-from ..outbox.relay import commit
-from ..sessions.labels import PART_KIND, label
-from ..sessions.models import SessionStatus
+from ..core.labels import label
+from ..unit_of_work import perform
 from . import queries
 from .forms import initial_data, sheet_form
+from .labels import SHEET_STATUS
 from .operations import (
-    GradingError,
     SheetIncomplete,
-    StaleSheet,
     criteria_of,
+    grading_context,
     save_sheet,
     scale_levels,
+    sheet_state,
     sheet_version,
     stored_values,
     submit_sheet,
 )
+from .permissions import load_assignment_for
 
 bp = Blueprint("grading", __name__)
 
 OPERATIONS = {"save": save_sheet, "submit": submit_sheet}
 
 
-@bp.app_template_global("grading_part_kind")
-def part_kind_label(kind) -> str:
-    return label(PART_KIND, kind)
+@bp.app_template_filter("sheet_status")
+def sheet_status_label(status) -> str:
+    return label(SHEET_STATUS, status)
 
 
 @bp.get("/jury/")
@@ -59,7 +57,7 @@ def index():
 @bp.route("/jury/evaluations/<int:assignment_id>", methods=["GET", "POST"])
 @roles_required(Role.JUROR)
 def sheet(assignment_id: int):
-    assignment = queries.load_assignment_for(current_user, assignment_id)
+    assignment = load_assignment_for(current_user, assignment_id)
     if request.method == "GET":
         stored = stored_values(assignment.sheet)
         form = _form(assignment, data=initial_data(criteria_of(assignment), stored,
@@ -76,26 +74,20 @@ def _post(assignment_id: int, assignment):
     form = _form(assignment)
     if not form.validate():
         return _render(assignment, form, status=422)
-    try:
-        OPERATIONS[action](current_user, assignment, form.values(), form.expected_version())
-        commit()
-    except (StaleSheet, StaleDataError, IntegrityError):
+    outcome = perform(OPERATIONS[action], current_user, assignment, form.values(),
+                      form.expected_version())
+    if outcome.conflict is not None:
         # Another tab (or request) changed the sheet: show what differs, keep the typing.
-        db.session.rollback()
-        db.session.expire_all()
-        assignment = queries.load_assignment_for(current_user, assignment_id)
+        assignment = load_assignment_for(current_user, assignment_id)
         return _render(assignment, form, status=409, conflict=True)
-    except SheetIncomplete as exc:
-        db.session.rollback()
-        form.add_level_errors(exc.missing, _("Choisissez un niveau pour ce critère."))
-        return _render(assignment, form, status=422, summary=exc.reason)
-    except TransitionRefused as exc:
-        db.session.rollback()
-        flash(exc.reason, "error")
+    if isinstance(outcome.refusal, SheetIncomplete):
+        form.add_level_errors(outcome.refusal.missing, _("Choisissez un niveau pour ce critère."))
+        return _render(assignment, form, status=422, summary=outcome.reason)
+    if isinstance(outcome.refusal, TransitionRefused):  # locked sheet, closed session
+        flash(outcome.reason, "error")
         return _render(assignment, form, status=409, refused=True)
-    except GradingError as exc:
-        db.session.rollback()
-        return _render(assignment, form, status=422, summary=str(exc))
+    if not outcome.ok:
+        return _render(assignment, form, status=422, summary=outcome.reason)
     if action == "submit":
         flash(_("Grille soumise : elle est désormais verrouillée et ne peut plus être "
                 "modifiée."), "success")
@@ -117,9 +109,8 @@ def _render(assignment, form, *, status=200, conflict=False, refused=False, summ
     differences = queries.differences(form, stored, level_labels) if (conflict or refused) else []
     if conflict:
         form.version.data = str(sheet_version(sheet))  # a new save knowingly replaces
-    state = str(sheet.status) if sheet is not None else DRAFT
-    published = assignment.exam.session.status == SessionStatus.RESULTS_PUBLISHED
-    editable = "save" in GRADING_SHEET.allowed_actions(state, {"session_published": published})
+    editable = "save" in GRADING_SHEET.allowed_actions(sheet_state(sheet),
+                                                       grading_context(assignment))
     html = render_template(
         "grading/sheet.html", assignment=assignment, sheet=sheet, form=form,
         level_labels=level_labels, stored=stored,
@@ -127,4 +118,3 @@ def _render(assignment, form, *, status=200, conflict=False, refused=False, summ
         summary=summary, files=queries.current_files([assignment]),
     )
     return html, status
-

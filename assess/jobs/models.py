@@ -21,6 +21,14 @@ class Job(db.Model):
     """A long task whose progress a page shows as a progress bar."""
 
     __tablename__ = "jobs"
+    __table_args__ = (
+        # One active job of a kind per session: two quick clicks cannot start two.
+        sa.Index("uq_jobs_active_session_kind", "session_id", "kind", unique=True,
+                 sqlite_where=sa.text("status IN ('queued', 'running')"),
+                 postgresql_where=sa.text("status IN ('queued', 'running')")),
+        sa.CheckConstraint("(status IN ('done', 'failed')) = (finished_at IS NOT NULL)",
+                           name="finished_has_time"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(60))

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from workflows.base import Refused
+
 from ..accounts.models import Role, User
 from ..accounts.operations import invite_user
 from ..audit.operations import record
@@ -15,7 +17,7 @@ from .models import Assignment
 from .permissions import can_assign, can_invite_juror, sheet_submitted
 
 
-class AssignmentError(ValueError):
+class AssignmentError(Refused):
     """A refused assignment change; the message is meant for the user."""
 
 
@@ -67,6 +69,20 @@ def assign_jurors(actor, enrolment, pairs) -> int:
             known.add((exam.id, juror.id))
             created += 1
     return created
+
+
+def assign_selected(actor, enrolment, exams, jurors, selected: dict[int, list[str]]) -> int:
+    """Assign the jurors picked on the page: ``selected`` maps an épreuve id to the ids
+    (as posted) chosen among ``jurors``. Returns how many assignments are new."""
+    by_id = {j.id: j for j in jurors}
+    pairs = []
+    for exam in exams:
+        for raw in selected.get(exam.id, ()):
+            juror = by_id.get(int(raw)) if raw.isdigit() else None
+            if juror is None:
+                raise AssignmentError(_("Évaluateur inconnu : rechargez la page et réessayez."))
+            pairs.append((exam, juror))
+    return assign_jurors(actor, enrolment, pairs)
 
 
 def unassign(actor, assignment: Assignment) -> None:

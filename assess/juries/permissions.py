@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from ..core.access import is_admin
+from ..extensions import db
 from ..grading.models import SheetStatus
 from ..sessions.permissions import can_manage_session
+from .models import Assignment
 
 
 def can_invite_juror(user) -> bool:
@@ -17,9 +23,20 @@ def can_assign(user, enrolment) -> bool:
 
 def sheet_submitted(assignment) -> bool:
     sheet = assignment.sheet
-    return sheet is not None and str(sheet.status) == SheetStatus.SUBMITTED
+    return sheet is not None and sheet.status == SheetStatus.SUBMITTED
 
 
 def can_unassign(user, assignment) -> bool:
     """A submitted grading sheet is evidence: its assignment is never removed."""
     return can_assign(user, assignment.enrolment) and not sheet_submitted(assignment)
+
+
+def load_assignment_of(user, enrolment, assignment_id: int) -> Assignment:
+    """An assignment of ``enrolment`` (already loaded through its own loader), else 404."""
+    assignment = db.session.scalar(
+        select(Assignment).where(Assignment.id == assignment_id,
+                                 Assignment.enrolment_id == enrolment.id)
+        .options(joinedload(Assignment.juror), joinedload(Assignment.sheet)))
+    if assignment is None or not can_assign(user, enrolment):
+        abort(404)
+    return assignment

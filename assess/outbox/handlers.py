@@ -1,7 +1,9 @@
 """Registry of what an outbox row does when the worker delivers it.
 
-A handler takes the row's payload and must be idempotent: the outbox may
-deliver a row more than once (a retry, a sweep after a crash).
+Only the registry lives here: each feature registers its handlers in its own
+``tasks.py`` (listed in ``assess.background.celery_app.HANDLER_MODULES``). A handler
+takes the row's payload and must be idempotent: the outbox may deliver a row more
+than once (a retry, a sweep after a crash).
 """
 
 from __future__ import annotations
@@ -23,9 +25,3 @@ def handler(name: str):
         return fn
 
     return register
-
-
-def load_handlers() -> None:
-    """Import the modules that register handlers (kept here so there is one list)."""
-    from ..notifications import operations as _notifications  # noqa: F401
-    from ..results import compute as _results  # noqa: F401

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.columns import enum_column, utcnow
+from ..core.columns import utcnow
 from ..extensions import db
 
 
@@ -26,27 +25,3 @@ class OutboxMessage(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
-
-
-class NotificationStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class Notification(db.Model):
-    """An e-mail; its key (event, recipient, object) makes it go out once."""
-
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(255), unique=True)
-    event: Mapped[str] = mapped_column(sa.String(80))
-    recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    recipient_email: Mapped[str] = mapped_column(sa.String(254))
-    subject: Mapped[str] = mapped_column(sa.String(300))
-    body: Mapped[str] = mapped_column(sa.Text)
-    status = enum_column(NotificationStatus, "notification_status", nullable=False,
-                         default=NotificationStatus.PENDING)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

@@ -13,7 +13,7 @@ from ..extensions import db
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
-DELIVER_TASK = "worker.tasks.deliver_outbox"
+DELIVER_TASK = "outbox.deliver"
 
 
 @event.listens_for(db.session.__class__, "after_flush", propagate=True)

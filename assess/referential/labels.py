@@ -1,8 +1,25 @@
-"""Translated labels for the default scale: the référentiel stores French labels as data."""
+"""Labels of the référentiel: the parts of its modalities, and the default scale's
+levels (the référentiel stores French labels as data)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+
+from ..core.labels import label
+from ..sessions.models import PartKind
+
+PART_KIND = {
+    PartKind.WRITTEN: _l("Épreuve écrite"),
+    PartKind.PRACTICAL: _l("Étude de cas pratique"),
+    PartKind.DOSSIER: _l("Dossier"),
+    PartKind.ORAL: _l("Soutenance orale"),
+}
+
+
+def part_label(kind) -> str:
+    """The same name for a part (written, oral…) on every page."""
+    return label(PART_KIND, kind)
+
 
 DEFAULT_LEVEL_LABELS = {
     "non_acquis": ("non acquis", _l("non acquis")),

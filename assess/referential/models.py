@@ -29,6 +29,14 @@ class ReferentialVersion(db.Model):
     )
 
 
+class LevelCode(db.Model):
+    """Every level code of every stored scale: a grade's level must be one of them."""
+
+    __tablename__ = "level_codes"
+
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+
+
 class Block(db.Model):
     __tablename__ = "blocks"
     __table_args__ = (sa.UniqueConstraint("version_id", "number"),)

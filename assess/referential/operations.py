@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ..extensions import db
-from .models import Block, Criterion, ReferentialVersion
+from .models import Block, Criterion, LevelCode, ReferentialVersion
 
 
 def find_version(content_hash: str) -> ReferentialVersion | None:
@@ -63,5 +63,8 @@ def store(referential) -> tuple[ReferentialVersion, bool]:
             ))
         version.blocks.append(block)
     db.session.add(version)
+    known = set(db.session.scalars(select(LevelCode.code)))
+    db.session.add_all(LevelCode(code=level.code) for level in referential.scale.levels
+                       if level.code not in known)
     db.session.flush()
     return version, True

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy.orm import selectinload
 
-from ..sessions.labels import PART_KIND
+from .labels import part_label
 from .models import Block, ReferentialVersion
 from .operations import latest_version
 from .targeted_jobs import TARGETED_JOBS
@@ -11,10 +11,14 @@ from .targeted_jobs import TARGETED_JOBS
 bp = Blueprint("referential", __name__)
 
 
+@bp.app_template_filter("part_kind")
+def part_kind_label(kind) -> str:
+    return part_label(kind)
+
+
 @bp.get("/referentiel")
 def public():
     """The certification's public page: blocs, competences, criteria, modalities, jobs."""
     version = latest_version(
         selectinload(ReferentialVersion.blocks).selectinload(Block.criteria))
-    return render_template("referential/public.html", version=version, jobs=TARGETED_JOBS,
-                           part_labels=PART_KIND)
+    return render_template("referential/public.html", version=version, jobs=TARGETED_JOBS)

@@ -1,4 +1,4 @@
-"""The worker side of "Calculer les résultats": set-based, batched, idempotent.
+"""The computation behind "Calculer les résultats": set-based, batched, idempotent.
 
 Everything the computation needs is read with a fixed number of statements
 (queries.py), outcomes are derived in Python with ``rubrics.scoring``, and rows
@@ -17,7 +17,7 @@ from sqlalchemy import delete, insert, select, update
 
 from rubrics.model import Scale
 from rubrics.scoring import PENDING, block_outcome, consolidate, title_outcome
-from workflows.session import SESSION
+from workflows.session import SESSION, SessionContext
 
 from ..accounts.models import User
 from ..audit.models import AuditEvent
@@ -25,9 +25,8 @@ from ..audit.operations import record
 from ..core.columns import utcnow
 from ..extensions import db
 from ..jobs import operations as jobs
-from ..jobs.models import Job, JobStatus
-from ..outbox.handlers import handler
-from ..sessions.models import CertificationSession, SessionStatus
+from ..jobs.models import Job
+from ..sessions.models import CertificationSession
 from . import queries as q
 from .models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
 
@@ -36,25 +35,8 @@ JOB_KIND = "compute_results"
 DEFAULT_BATCH = 50
 
 
-@handler(COMPUTE_TASK)
-def compute_results(payload: dict) -> None:
-    job = db.session.get(Job, payload["job_id"])
-    if job is None or job.status == JobStatus.DONE:
-        return  # already computed: a second delivery changes nothing
-    job_id, session_id, actor_id = job.id, job.session_id, job.created_by_id
-    try:
-        counts = _compute(job_id, session_id)
-        _finish(job, actor_id, counts)
-        jobs.mark_done(job_id)
-        db.session.commit()
-    except Exception as exc:
-        db.session.rollback()
-        jobs.mark_failed(job_id, f"{type(exc).__name__}: {exc}")
-        db.session.commit()
-        raise
-
-
-def _compute(job_id: int, session_id: int) -> Counter:
+def compute_session(job_id: int, session_id: int) -> Counter:
+    """Compute (or recompute) every result of the session, reporting progress on the job."""
     session = db.session.get(CertificationSession, session_id)
     scale = q.scale_of(session.referential_version.data)
     blocks = q.blocks_of_version(session.referential_version_id)
@@ -150,12 +132,13 @@ def _delete_stale(old_blocks: dict, enrolled: dict) -> None:
         db.session.execute(delete(BlockResult).where(BlockResult.id.in_(stale)))
 
 
-def _finish(job: Job, actor_id: int | None, counts: Counter) -> None:
+def finish_job(job: Job, actor_id: int | None, counts: Counter) -> None:
     """Move the session to "results computed" and audit the job, once per job."""
     session = db.session.get(CertificationSession, job.session_id)
-    target = SESSION.check("compute", str(session.status),
-                           {"enrolment_count": counts["enrolments"], "job_running": False})
-    session.status = SessionStatus(target)
+    # This job is the one running: the guard is asked about any other.
+    ctx = SessionContext(enrolment_count=counts["enrolments"], job_running=False,
+                         result_count=counts["enrolments"])
+    session.status = SESSION.check("compute", session.status, ctx)
     already = db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "results.computed", AuditEvent.object_type == "Job",
         AuditEvent.object_id == job.id))

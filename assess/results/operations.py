@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from workflows.session import SESSION
+from workflows.session import SESSION, SessionContext
 
 from ..audit.operations import record
 from ..candidates.models import Enrolment
@@ -17,7 +17,6 @@ from ..jobs import operations as jobs
 from ..jobs.models import Job
 from ..notifications.operations import notify
 from ..outbox.operations import enqueue
-from ..sessions.models import SessionStatus
 from . import queries as q
 from .compute import COMPUTE_TASK, JOB_KIND
 from .models import TitleResult
@@ -30,18 +29,18 @@ def enrolment_count(session_id: int) -> int:
         select(func.count(Enrolment.id)).where(Enrolment.session_id == session_id)) or 0
 
 
-def workflow_context(session) -> dict:
+def workflow_context(session) -> SessionContext:
     """What the session lifecycle's guards need to decide on compute and publish."""
-    return {"enrolment_count": enrolment_count(session.id),
-            "job_running": jobs.has_active_job(JOB_KIND, session.id),
-            "result_count": q.result_count(session.id)}
+    return SessionContext(enrolment_count=enrolment_count(session.id),
+                          job_running=jobs.has_active_job(JOB_KIND, session.id),
+                          result_count=q.result_count(session.id))
 
 
 def start_compute(actor, session) -> Job:
     """Queue the computation of the session's results; the worker does the work."""
     ctx = workflow_context(session)
-    SESSION.check("compute", str(session.status), ctx)
-    job = jobs.create_job(actor, JOB_KIND, session_id=session.id, total=ctx["enrolment_count"])
+    SESSION.check("compute", session.status, ctx)
+    job = jobs.create_job(actor, JOB_KIND, session_id=session.id, total=ctx.enrolment_count)
     enqueue(COMPUTE_TASK, {"job_id": job.id}, key=f"{COMPUTE_TASK}:{job.id}")
     record(actor, "results.compute_requested", session, new={"job_id": job.id},
            session_id=session.id)
@@ -51,7 +50,7 @@ def start_compute(actor, session) -> Job:
 def publish_results(actor, session) -> int:
     """Release every result of the session to its candidates; returns how many."""
     ctx = workflow_context(session)
-    target = SESSION.check("publish", str(session.status), ctx)
+    target = SESSION.check("publish", session.status, ctx)
     now = utcnow()
     enrolment_ids = select(Enrolment.id).where(Enrolment.session_id == session.id)
     db.session.execute(
@@ -59,13 +58,13 @@ def publish_results(actor, session) -> int:
         .where(TitleResult.enrolment_id.in_(enrolment_ids), TitleResult.published_at.is_(None))
         .values(published_at=now), execution_options={"synchronize_session": False})
     session.results_published_at = now
-    session.status = SessionStatus(target)
-    record(actor, "results.published", session, new={"results": ctx["result_count"]},
+    session.status = target
+    record(actor, "results.published", session, new={"results": ctx.result_count},
            session_id=session.id)
     for enrolment in q.session_enrolments(session.id):
         _notify_candidate(enrolment.candidate.user, session)
     db.session.flush()
-    return ctx["result_count"]
+    return ctx.result_count
 
 
 def _notify_candidate(user, session) -> None:

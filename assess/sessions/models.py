@@ -6,14 +6,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflows.session import SessionStatus
+
 from ..core.columns import enum_column, utcnow
 from ..extensions import db
-
-
-class SessionStatus(enum.StrEnum):
-    OPEN = "open"
-    RESULTS_COMPUTED = "results_computed"
-    RESULTS_PUBLISHED = "results_published"
 
 
 class PartKind(enum.StrEnum):
@@ -28,6 +24,8 @@ class CertificationSession(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
                            name="dates_in_order"),
+        sa.CheckConstraint("(status = 'results_published') = (results_published_at IS NOT NULL)",
+                           name="published_has_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,5 +88,9 @@ class ExamPart(db.Model):
     place: Mapped[str | None] = mapped_column(sa.String(300))
     # Where the candidate hands in work (the bloc 3 dossier, case-study deliverables).
     submission_deadline: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # Two admins editing the calendar at once: the second save is refused (409).
+    version: Mapped[int] = mapped_column(default=1)
 
     exam = relationship("Exam", back_populates="parts")
+
+    __mapper_args__ = {"version_id_col": version}

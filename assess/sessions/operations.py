@@ -2,41 +2,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from workflows.base import TransitionRefused
+from workflows.base import Refused, TransitionRefused
 from workflows.session import EDITABLE
 
 from ..audit.operations import record
 from ..extensions import db
 from ..referential.operations import latest_version
+from ..unit_of_work import Conflict
 from .models import CertificationSession, Exam, ExamPart, PartKind
 from .permissions import can_create_session, can_manage_session
 
 
-class SessionError(ValueError):
+class SessionError(Refused):
     """A refused session operation; the message is meant for the user."""
 
 
 @dataclass(frozen=True)
 class PartSchedule:
-    """New values for one exam part; datetimes are naive UTC."""
+    """New values for one exam part; datetimes are naive UTC. ``expected_version`` is the
+    part's version when the form was loaded (None: not checked)."""
 
     starts_at: datetime | None
     duration_minutes: int | None
     place: str | None
     submission_deadline: datetime | None
+    expected_version: int | None = None
+
+    def values(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name != "expected_version"}
 
 
 def ensure_editable(session: CertificationSession) -> None:
     """Raise ``TransitionRefused`` once the results are published (the session is closed)."""
-    if str(session.status) not in EDITABLE:
+    if session.status not in EDITABLE:
         raise TransitionRefused(
             _("Les résultats de la session sont publiés : elle ne peut plus être modifiée."),
-            lifecycle="session", action="edit", state=str(session.status),
+            lifecycle="session", action="edit", state=session.status,
         )
 
 
@@ -75,6 +82,7 @@ def schedule_exams(actor, session: CertificationSession,
     """Set date, duration, place and deadline of the session's parts (``values`` by part id).
 
     Returns the number of parts changed; each change is audited with its old and new values.
+    Raises ``Conflict`` if a part changed since the form was loaded (its version).
     """
     if not can_manage_session(actor, session):
         ensure_editable(session)
@@ -86,11 +94,14 @@ def schedule_exams(actor, session: CertificationSession,
     for part_id, new in values.items():
         if parts[part_id].kind == PartKind.DOSSIER and new.submission_deadline is None:
             raise SessionError(_("La date limite de dépôt du dossier est obligatoire."))
+    if any(new.expected_version not in (None, parts[part_id].version)
+           for part_id, new in values.items()):
+        raise Conflict(session)
     changed = 0
     for part_id, new in values.items():
         part = parts[part_id]
         old = _part_values(part)
-        for key, value in new.__dict__.items():
+        for key, value in new.values().items():
             setattr(part, key, value)
         if _part_values(part) != old:
             changed += 1

@@ -21,7 +21,7 @@ def can_view_session(user, session: CertificationSession) -> bool:
 
 def can_manage_session(user, session: CertificationSession) -> bool:
     """Change enrolments, assignments and dates: only while the session is editable."""
-    return can_view_session(user, session) and str(session.status) in EDITABLE
+    return can_view_session(user, session) and session.status in EDITABLE
 
 
 def can_create_session(user, centre_id: int) -> bool:

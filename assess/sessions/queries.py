@@ -117,21 +117,3 @@ def session_assignments(session_id: int, enrolment_id: int | None = None) -> lis
     if enrolment_id is not None:
         query = query.where(Assignment.enrolment_id == enrolment_id)
     return list(db.session.scalars(query))
-
-
-def jurors() -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.role == Role.JUROR, User.active.is_(True))
-        .order_by(User.last_name, User.first_name, User.id)))
-
-
-def centre_candidates(centre_id: int) -> list[Candidate]:
-    return list(db.session.scalars(
-        select(Candidate).where(Candidate.centre_id == centre_id)
-        .join(Candidate.user).options(contains_eager(Candidate.user))
-        .order_by(User.last_name, User.first_name, Candidate.id)))
-
-
-def enrolled_candidate_ids(session_id: int) -> set[int]:
-    return set(db.session.scalars(
-        select(Enrolment.candidate_id).where(Enrolment.session_id == session_id)))

@@ -1,6 +1,6 @@
 """Admin pages of a certification session: list, create, overview, schedule of the épreuves.
 
-Enrolment and juror assignment pages are in ``views_people``, on the same blueprint.
+Enrolment is in ``candidates.views``, the assignment of jurors in ``juries.views``.
 """
 
 from __future__ import annotations
@@ -10,91 +10,95 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from workflows.base import TransitionRefused
-
 from ..accounts.models import Role
-from ..core.access import ADMIN_ROLES as ADMINS
-from ..core.access import roles_required
-from ..outbox.relay import commit
+from ..core.access import ADMIN_ROLES, roles_required
+from ..core.labels import label
 from ..referential.operations import latest_version
+from ..unit_of_work import perform
 from . import queries
-from .forms import SessionForm, part_fields, part_label, schedule_form, schedule_values
-from .labels import ACCESS_ROUTE, PART_KIND, SESSION_STATUS, SHEET_STATUS, label
-from .operations import SessionError, create_session, schedule_exams
+from .forms import (
+    SessionForm,
+    differences,
+    part_fields,
+    refresh_versions,
+    schedule_form,
+    schedule_values,
+)
+from .labels import SESSION_STATUS
+from .operations import create_session, schedule_exams
 from .permissions import can_manage_session, load_session_for
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
 
-@bp.context_processor
-def _labels():
-    # Only the session templates use these; the names are prefixed to avoid clashes.
-    return {"sessions_label": label, "SESSION_STATUS": SESSION_STATUS, "PART_KIND": PART_KIND,
-            "ACCESS_ROUTE": ACCESS_ROUTE, "SHEET_STATUS": SHEET_STATUS}
+@bp.app_template_filter("session_status")
+def session_status_label(status) -> str:
+    return label(SESSION_STATUS, status)
 
 
 @bp.get("/")
-@roles_required(*ADMINS)
+@roles_required(*ADMIN_ROLES)
 def index():
     return render_template("sessions/index.html", rows=queries.session_rows(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*ADMINS)
+@roles_required(*ADMIN_ROLES)
 def create():
     form = SessionForm()
     centres = queries.centres_for(current_user)
     form.centre_id.choices = [SelectChoice(c.id, c.name) for c in centres]
     if current_user.role == Role.CENTRE_ADMIN and request.method == "GET":
         form.centre_id.data = current_user.centre_id
-    version = latest_version()
+    status = 200
     if form.validate_on_submit():
-        try:
-            session = create_session(current_user, centre_id=form.centre_id.data,
-                                     name=form.name.data, starts_on=form.starts_on.data,
-                                     ends_on=form.ends_on.data)
-        except SessionError as exc:
-            flash(str(exc), "error")
-        else:
-            commit()
+        outcome = perform(create_session, current_user, centre_id=form.centre_id.data,
+                          name=form.name.data, starts_on=form.starts_on.data,
+                          ends_on=form.ends_on.data)
+        if outcome.ok:
             flash(_("Session créée. Fixez maintenant les dates des épreuves."), "success")
-            return redirect(url_for(".edit_exams", session_id=session.id))
-    return render_template("sessions/create.html", form=form, version=version,
+            return redirect(url_for(".edit_exams", session_id=outcome.value.id))
+        flash(outcome.reason, "error")
+        status = outcome.status
+    return render_template("sessions/create.html", form=form, version=latest_version(),
                            fixed_centre=current_user.role == Role.CENTRE_ADMIN,
-                           centres=centres)
+                           centres=centres), status
 
 
 @bp.get("/<int:session_id>")
-@roles_required(*ADMINS)
+@roles_required(*ADMIN_ROLES)
 def show(session_id: int):
     session = load_session_for(current_user, session_id)
     exams = queries.session_exams(session.id)
     return render_template(
         "sessions/show.html", cert_session=session, exams=exams,
-        rows=queries.candidate_rows(session.id, exams), part_label=part_label,
+        rows=queries.candidate_rows(session.id, exams),
         can_manage=can_manage_session(current_user, session))
 
 
 @bp.route("/<int:session_id>/exams", methods=["GET", "POST"])
-@roles_required(*ADMINS)
+@roles_required(*ADMIN_ROLES)
 def edit_exams(session_id: int):
     session = load_session_for(current_user, session_id)
     exams = queries.session_exams(session.id)
     parts = [p for exam in exams for p in exam.parts]
     form = schedule_form(parts)
+    status, changes = 200, []
     if form.validate_on_submit():
-        try:
-            changed = schedule_exams(current_user, session, schedule_values(form, parts))
-        except (TransitionRefused, SessionError) as exc:
-            flash(str(exc), "error")
-        else:
-            commit()
+        outcome = perform(schedule_exams, current_user, session, schedule_values(form, parts))
+        if outcome.ok:
             flash(_("Calendrier des épreuves enregistré (%(n)d partie(s) modifiée(s)).",
-                    n=changed), "success")
+                    n=outcome.value), "success")
             return redirect(url_for(".show", session_id=session.id))
+        flash(outcome.reason, "error")
+        status = outcome.status
+        if outcome.conflict is not None:
+            # Someone else saved meanwhile: show what they changed, keep what was typed,
+            # and let the next save knowingly replace the stored values.
+            exams = queries.session_exams(session.id)
+            parts = [p for exam in exams for p in exam.parts]
+            changes = differences(form, parts)
+            refresh_versions(form, parts)
     return render_template("sessions/exams.html", cert_session=session, exams=exams, form=form,
-                           part_fields=part_fields, part_label=part_label,
-                           can_manage=can_manage_session(current_user, session))
-
-
-from . import views_people  # noqa: E402,F401  (registers the enrolment and jury routes)
+                           part_fields=part_fields, changes=changes,
+                           can_manage=can_manage_session(current_user, session)), status

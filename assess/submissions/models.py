@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflows.submission import SubmissionStatus
+
 from ..core.columns import enum_column, utcnow
 from ..extensions import db
-
-
-class SubmissionStatus(enum.StrEnum):
-    SUBMITTED = "submitted"
-    LOCKED = "locked"
 
 
 class Submission(db.Model):
@@ -42,6 +38,10 @@ class StoredFile(db.Model):
     __table_args__ = (
         sa.CheckConstraint("size > 0", name="not_empty"),
         sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        # One current file per submission; the ones it replaced stay, superseded.
+        sa.Index("uq_stored_files_live_per_submission", "submission_id", unique=True,
+                 sqlite_where=sa.text("superseded_at IS NULL"),
+                 postgresql_where=sa.text("superseded_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

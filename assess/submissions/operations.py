@@ -11,7 +11,8 @@ from sqlalchemy import exists, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
-from workflows.submission import NONE, SUBMISSION
+from workflows.base import Refused
+from workflows.submission import NONE, SUBMISSION, SubmissionContext
 
 from ..accounts.models import Role
 from ..audit.operations import record
@@ -19,7 +20,8 @@ from ..core.columns import utcnow
 from ..extensions import db
 from ..sessions.models import SessionStatus
 from ..storage import StoredBlob, TooLarge, get_storage
-from .formatting import human_size
+from ..unit_of_work import on_rollback
+from .labels import human_size
 from .models import StoredFile, Submission, SubmissionStatus
 from .permissions import can_upload
 
@@ -27,12 +29,8 @@ PDF_MAGIC = b"%PDF-"
 PDF_TYPE = "application/pdf"
 
 
-class UploadRefused(Exception):
+class UploadRefused(Refused):
     """The file cannot be accepted; ``reason`` tells the candidate what to do."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def submission_deadline(exam) -> datetime | None:
@@ -43,16 +41,16 @@ def submission_deadline(exam) -> datetime | None:
     return None
 
 
-def upload_context(exam, now: datetime | None = None) -> dict:
-    return {
-        "now": now or utcnow(),
-        "deadline": submission_deadline(exam),
-        "session_published": exam.session.status == SessionStatus.RESULTS_PUBLISHED,
-    }
+def upload_context(exam, now: datetime | None = None) -> SubmissionContext:
+    return SubmissionContext(
+        now=now or utcnow(),
+        deadline=submission_deadline(exam),
+        session_published=exam.session.status == SessionStatus.RESULTS_PUBLISHED,
+    )
 
 
 def submission_state(submission: Submission | None) -> str:
-    return str(submission.status) if submission is not None else NONE
+    return submission.status if submission is not None else NONE
 
 
 def find_submission(enrolment, exam) -> Submission | None:
@@ -64,19 +62,16 @@ def upload(actor, enrolment, exam, file_storage: FileStorage) -> StoredFile:
     """Store the candidate's PDF for ``exam`` and make it the current file of the submission.
 
     Raises ``TransitionRefused`` (deadline, published session) or ``UploadRefused`` (not a
-    PDF, empty, too large); in both cases nothing is stored.
+    PDF, empty, too large); in both cases nothing is stored. If the unit of work is rolled
+    back afterwards, the blob goes too (unless an identical file of another row uses it).
     """
     if not can_upload(actor, enrolment, exam):
         raise PermissionError("only the enrolled candidate may upload for this épreuve")
     submission = find_submission(enrolment, exam)
     SUBMISSION.check("upload", submission_state(submission), upload_context(exam))
     blob = _store(_pdf_stream(file_storage))
-    try:
-        return _record(actor, enrolment, exam, submission, file_storage.filename, blob)
-    except Exception:
-        db.session.rollback()
-        discard_blob_if_unreferenced(blob.key)
-        raise
+    on_rollback(lambda: discard_blob_if_unreferenced(blob.key))
+    return _record(actor, enrolment, exam, submission, file_storage.filename, blob)
 
 
 def discard_blob_if_unreferenced(key: str) -> None:
@@ -106,12 +101,13 @@ def display_name(filename: str | None) -> str:
 
 
 def _pdf_stream(file_storage: FileStorage) -> BinaryIO:
-    """Check extension, emptiness and magic bytes from the first bytes only."""
+    """Check extension, emptiness and magic bytes from the first bytes only; the stream is
+    then rewound (Werkzeug spools uploads to a seekable file)."""
     if not (file_storage.filename or "").lower().endswith(".pdf"):
         raise UploadRefused(_("Le fichier doit être un PDF (extension .pdf) : enregistrez "
                               "votre document au format PDF puis déposez-le de nouveau."))
     stream = file_storage.stream
-    head = _read_up_to(stream, len(PDF_MAGIC))
+    head = stream.read(len(PDF_MAGIC))
     if not head:
         raise UploadRefused(_("Le fichier est vide : vérifiez que vous avez choisi le bon "
                               "document puis déposez-le de nouveau."))
@@ -119,7 +115,8 @@ def _pdf_stream(file_storage: FileStorage) -> BinaryIO:
         raise UploadRefused(_("Ce fichier n'est pas un PDF valide (son contenu ne correspond "
                               "pas à l'extension .pdf) : exportez votre document au format "
                               "PDF depuis votre logiciel puis déposez-le de nouveau."))
-    return _Prefixed(head, stream)
+    stream.seek(0)
+    return stream
 
 
 def _store(stream: BinaryIO) -> StoredBlob:
@@ -169,32 +166,3 @@ def current_file(submission: Submission) -> StoredFile | None:
     """The latest file not superseded; earlier ones stay listed as replaced."""
     live = [f for f in submission.files if f.superseded_at is None]
     return max(live, key=lambda f: (f.uploaded_at, f.id or 0)) if live else None
-
-
-def _read_up_to(stream: BinaryIO, n: int) -> bytes:
-    data = b""
-    while len(data) < n:
-        chunk = stream.read(n - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-class _Prefixed:
-    """The stream with the bytes already read for the magic check put back in front."""
-
-    def __init__(self, head: bytes, stream: BinaryIO):
-        self._head = head
-        self._stream = stream
-
-    def read(self, size: int = -1) -> bytes:
-        if not self._head:
-            return self._stream.read(size)
-        if size is None or size < 0:
-            data, self._head = self._head + self._stream.read(), b""
-            return data
-        data, self._head = self._head[:size], self._head[size:]
-        if len(data) < size:
-            data += self._stream.read(size - len(data))
-        return data

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Role
+from ..candidates.models import Candidate, Enrolment
 from ..core.access import can_manage_centre
 from ..extensions import db
 from ..juries.models import Assignment
+from ..sessions.models import Exam
+from .models import StoredFile, Submission
 
 
 def can_download(user, stored_file) -> bool:
@@ -44,3 +49,51 @@ def can_upload(user, enrolment, exam) -> bool:
             and enrolment.candidate.user_id == user.id
             and enrolment.session_id == exam.session_id
             and any(block.id == exam.block_id for block in enrolment.blocks))
+
+
+def load_upload_target(user, exam_id: int) -> tuple[Enrolment, Exam]:
+    """The exam and the user's enrolment in its session, if they sit its bloc."""
+    exam = db.session.get(Exam, exam_id, options=[
+        joinedload(Exam.session), joinedload(Exam.block), selectinload(Exam.parts)])
+    if exam is None:
+        abort(404)
+    enrolment = db.session.scalar(
+        select(Enrolment)
+        .join(Candidate, Enrolment.candidate_id == Candidate.id)
+        .where(Candidate.user_id == user.id, Enrolment.session_id == exam.session_id)
+        .options(selectinload(Enrolment.blocks), joinedload(Enrolment.candidate))
+    )
+    if enrolment is None or exam.block_id not in {b.id for b in enrolment.blocks}:
+        abort(404)
+    return enrolment, exam
+
+
+def _file_query():
+    return select(StoredFile).options(
+        joinedload(StoredFile.submission).joinedload(Submission.enrolment).options(
+            joinedload(Enrolment.session), joinedload(Enrolment.candidate)),
+        joinedload(StoredFile.submission).joinedload(Submission.exam).joinedload(Exam.block),
+    )
+
+
+def load_file_for(user, file_id: int) -> StoredFile:
+    """A file ``user`` may download (``can_download``); any other id is 404, so that the
+    existence of a file is not revealed."""
+    stored = db.session.scalar(_file_query().where(StoredFile.id == file_id))
+    if stored is None or not can_download(user, stored):
+        abort(404)
+    return stored
+
+
+def load_own_file(user, file_id: int) -> StoredFile:
+    """A file of the candidate's own submissions; any other id is 404."""
+    stored = db.session.scalar(
+        _file_query()
+        .join(Submission, StoredFile.submission_id == Submission.id)
+        .join(Enrolment, Submission.enrolment_id == Enrolment.id)
+        .join(Candidate, Enrolment.candidate_id == Candidate.id)
+        .where(StoredFile.id == file_id, Candidate.user_id == user.id)
+    )
+    if stored is None:
+        abort(404)
+    return stored

@@ -24,13 +24,12 @@ from workflows.submission import SUBMISSION
 from ..accounts.models import Role
 from ..core.access import roles_required
 from ..core.columns import utcnow
-from ..extensions import db
-from ..outbox.relay import commit
 from ..storage import get_storage
+from ..unit_of_work import perform
 from . import operations, queries
-from .formatting import duration_label, human_size, part_label, when
 from .forms import UploadForm, upload_form
-from .permissions import can_download
+from .labels import duration_label, human_size, when
+from .permissions import load_file_for, load_own_file, load_upload_target
 
 bp = Blueprint("submissions", __name__)
 log = logging.getLogger(__name__)
@@ -38,8 +37,7 @@ log = logging.getLogger(__name__)
 
 @bp.context_processor
 def _helpers():
-    return {"human_size": human_size, "duration_label": duration_label,
-            "part_label": part_label, "when": when}
+    return {"human_size": human_size, "duration_label": duration_label, "when": when}
 
 
 @dataclass
@@ -63,35 +61,26 @@ def home():
 @bp.post("/candidat/epreuves/<int:exam_id>/depot")
 @roles_required(Role.CANDIDATE)
 def upload(exam_id: int):
-    enrolment, exam = queries.upload_target_or_404(current_user, exam_id)
+    enrolment, exam = load_upload_target(current_user, exam_id)
     form = upload_form(exam.id)
     if not form.validate_on_submit():
         return _render_home({exam.id: form}, 422)
-    try:
-        stored = operations.upload(current_user, enrolment, exam, form.file.data)
-    except TransitionRefused as exc:
-        flash(exc.reason, "error")
-        return _render_home(status=409)
-    except operations.UploadRefused as exc:
-        form.file.errors = [exc.reason]
-        flash(exc.reason, "error")
-        return _render_home({exam.id: form}, 422)
-    file_id, key = stored.id, stored.storage_key
-    try:
-        commit()
-    except Exception:
-        db.session.rollback()
-        operations.discard_blob_if_unreferenced(key)
-        raise
+    outcome = perform(operations.upload, current_user, enrolment, exam, form.file.data)
+    if not outcome.ok:
+        flash(outcome.reason, "error")
+        if isinstance(outcome.refusal, operations.UploadRefused):
+            form.file.errors = [outcome.reason]
+            return _render_home({exam.id: form}, 422)
+        return _render_home(status=409)  # deadline passed, session closed, or a race
     flash(_("Votre dépôt est enregistré. Conservez cet accusé de dépôt : il prouve ce que "
             "vous avez déposé et quand."), "success")
-    return redirect(url_for(".receipt", file_id=file_id))
+    return redirect(url_for(".receipt", file_id=outcome.value.id))
 
 
 @bp.get("/candidat/depots/<int:file_id>")
 @roles_required(Role.CANDIDATE)
 def receipt(file_id: int):
-    stored = queries.own_file_or_404(current_user, file_id)
+    stored = load_own_file(current_user, file_id)
     return render_template("submissions/receipt.html", stored=stored,
                            exam=stored.submission.exam,
                            session=stored.submission.enrolment.session)
@@ -100,18 +89,15 @@ def receipt(file_id: int):
 @bp.get("/fichiers/<int:file_id>")
 @login_required
 def download(file_id: int):
-    stored = queries.file_or_404(file_id)
-    if not can_download(current_user, stored):
-        abort(404)  # same answer as a missing id: existence is not revealed
+    stored = load_file_for(current_user, file_id)
     try:
         fh = get_storage().open(stored.storage_key)
     except FileNotFoundError:
         log.error("stored file %s: blob %s missing from storage", stored.id, stored.storage_key)
         abort(404)
     try:
-        operations.record_download(current_user, stored)
-        commit()
-    except Exception:
+        perform(operations.record_download, current_user, stored).unwrap()
+    except BaseException:
         fh.close()
         raise
     # Not conditional: a 304/206 would leave the opened blob to the garbage collector,
@@ -154,6 +140,6 @@ def _card(exam, submission, now, form) -> ExamCard:
     current = operations.current_file(submission) if submission else None
     earlier = sorted((f for f in (submission.files if submission else []) if f is not current),
                      key=lambda f: f.uploaded_at, reverse=True)
-    return ExamCard(exam=exam, deadline=ctx["deadline"], current=current,
+    return ExamCard(exam=exam, deadline=ctx.deadline, current=current,
                     closed_reason=closed, earlier=earlier,
                     form=None if closed else (form or upload_form(exam.id, formdata=None)))

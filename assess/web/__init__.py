@@ -5,17 +5,14 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import default_exceptions
 
-from ..accounts.models import Role
+from ..accounts.labels import role_label
+from ..extensions import db
+from ..unit_of_work import CONFLICT_MESSAGE
 from .nav import nav_items
-
-ROLE_LABELS = {
-    Role.CERTIFIER_ADMIN: _l("administrateur certificateur"),
-    Role.CENTRE_ADMIN: _l("administrateur de centre"),
-    Role.JUROR: _l("membre du jury"),
-    Role.CANDIDATE: _l("candidat"),
-}
 
 ERRORS = {
     400: (_l("Requête invalide"), _l("La requête n'a pas pu être comprise. Rechargez la page et réessayez.")),
@@ -23,16 +20,13 @@ ERRORS = {
     404: (_l("Page introuvable"), _l("Cette page n'existe pas ou ne vous est pas accessible.")),
     409: (_l("Modification concurrente"), _l("Ces données ont été modifiées entre-temps. Rechargez la page.")),
     413: (_l("Fichier trop volumineux"), _l("Le fichier dépasse la taille autorisée. Réduisez-le (PDF compressé) et déposez-le de nouveau.")),
+    422: (_l("Saisie refusée"), _l("Les données envoyées ne peuvent pas être enregistrées. Revenez en arrière, corrigez-les et renvoyez le formulaire.")),
     429: (_l("Trop de tentatives"), _l("Trop de tentatives en peu de temps. Patientez quelques minutes puis réessayez.")),
     500: (_l("Erreur interne"), _l("Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'administrateur.")),
 }
 
 # Werkzeug's generic (English) texts: replaced by ours, never shown.
 _WERKZEUG = {code: default_exceptions[code].description for code in ERRORS}
-
-
-def role_label(role) -> str:
-    return str(ROLE_LABELS.get(Role(role), role))
 
 
 # Everything is served by the app itself: nothing may load from elsewhere.
@@ -61,13 +55,16 @@ def init_app(app: Flask) -> None:
     )
 
     def handle(error):
+        # A failed request may have left its transaction broken: roll back before rendering
+        # (the page itself may read the database, e.g. for the current user).
+        db.session.rollback()
         code = getattr(error, "code", 500) or 500
         title, message = ERRORS.get(code, ERRORS[500])
         # A view may abort with its own explanation (abort(409, _("…"))): show it rather
         # than the generic text. Werkzeug's English default never is (in debug mode a
         # missing form key appends to it, hence startswith).
         description = str(getattr(error, "description", None) or "")
-        if code in (400, 403, 409) and description and not description.startswith(
+        if code in (400, 403, 409, 422) and description and not description.startswith(
                 _WERKZEUG[code]):
             message = description
         return render_template("errors/error.html", code=code, title=title,
@@ -75,6 +72,16 @@ def init_app(app: Flask) -> None:
 
     for code in ERRORS:
         app.register_error_handler(code, handle)
+
+    def conflict(_error):
+        # A version or unique check that no operation caught (views use perform()):
+        # still a conflict for the user, never a 500.
+        db.session.rollback()
+        return render_template("errors/error.html", code=409, title=ERRORS[409][0],
+                               message=CONFLICT_MESSAGE), 409
+
+    app.register_error_handler(StaleDataError, conflict)
+    app.register_error_handler(IntegrityError, conflict)
 
     from flask_wtf.csrf import CSRFError
 

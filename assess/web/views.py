@@ -8,11 +8,12 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from worker.celery_app import uses_filesystem_broker
-
 from ..accounts.models import Role
+from ..accounts.operations import set_locale
+from ..background.celery_app import uses_filesystem_broker
 from ..core.redirects import safe_next
 from ..extensions import db
+from ..unit_of_work import perform
 
 bp = Blueprint("web", __name__)
 
@@ -36,9 +37,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-        if current_user.is_authenticated:
-            current_user.locale = lang
-            db.session.commit()
+        perform(set_locale, current_user, lang).unwrap()
     return redirect(safe_next(request.form.get("next")) or url_for("web.home"))
 
 
@@ -52,10 +51,10 @@ def favicon():
 def healthz():
     status = {"db": "ok", "broker": "ok"}
     try:
-        db.session.execute(text("SELECT 1"))
+        with db.engine.connect() as conn:  # its own connection: nothing to roll back after
+            conn.execute(text("SELECT 1"))
     except SQLAlchemyError:
         status["db"] = "error"
-        db.session.rollback()
     if not _broker_ok():
         status["broker"] = "error"
     code = 200 if all(v == "ok" for v in status.values()) else 503

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from rubrics import Referential, ReferentialError, load, loads
 from rubrics.loader import DEFAULT_PATH
+from rubrics.stored import build_from_data
 
 PACKAGED = DEFAULT_PATH.read_text(encoding="utf-8")
 NAME = "essai.toml"
@@ -290,21 +291,21 @@ def test_from_data_refuses_unknown_competence():
     data = _data()
     data["blocks"][2]["criteria"][0]["competence"] = "C3.9"
     with pytest.raises(ReferentialError, match=r"^<données du référentiel> \(bloc 3, CR3\.1\)"):
-        Referential.from_data(data)
+        build_from_data(data)
 
 
 def test_from_data_refuses_contradictory_missing_text():
     data = _data()
     data["blocks"][0]["criteria"][0]["missing_text"] = True
     with pytest.raises(ReferentialError, match="CR1.1"):
-        Referential.from_data(data)
+        build_from_data(data)
 
 
 def test_from_data_refuses_bad_rule_params():
     data = _data()
     data["blocks"][0]["rule"] = {"type": "threshold", "params": {"min_acquired": 99}}
     with pytest.raises(ReferentialError, match="dépasse"):
-        Referential.from_data(data)
+        build_from_data(data)
 
 
 # -- robustness: any damage gives a ReferentialError, never a crash -----------

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rubrics import Referential, Rule, load
+from rubrics import Rule, load
+from rubrics.stored import build_from_data
 
 RUBRICS = Path(__file__).resolve().parents[2] / "rubrics"
 
@@ -51,7 +52,7 @@ def test_to_json_dict_refuses_bad_version(ref, bad):
 
 def test_to_data_round_trips_through_json(ref):
     data = json.loads(json.dumps(ref.to_data()))
-    again = Referential.from_data(data)
+    again = build_from_data(data)
     assert again == ref
     assert again.to_data() == ref.to_data()
     assert again.content_hash() == ref.content_hash()
@@ -73,7 +74,7 @@ def test_content_hash_detects_changes(ref):
     assert len(digest) == 64 and digest == load().content_hash()
     data = ref.to_data()
     data["blocks"][0]["criteria"][0]["text"] += " Ajout."
-    assert Referential.from_data(data).content_hash() != digest
+    assert build_from_data(data).content_hash() != digest
     renamed = dataclasses.replace(ref, rncp_code="RNCP12345")
     assert renamed.content_hash() != digest
 

@@ -164,7 +164,7 @@ def queue_notification(db, address: str, publish: bool) -> int:
 
 def test_worker_sends_the_committed_notification(stack, web, worker):
     from assess.extensions import db
-    from assess.outbox.models import Notification, NotificationStatus
+    from assess.notifications.models import Notification, NotificationStatus
 
     proc, log = worker
     outbox_id = queue_notification(db, f"relay-{stack.name}@example.test", publish=True)

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from assess.cli import main
 from tests.conftest import make_config
 from worker.runner import WorkerConfigError, run_worker, worker_options
 from worker.serve import url_for_host
@@ -50,7 +51,8 @@ def test_worker_refuses_eager_mode(app):
 
 
 def test_worker_command_reports_eager_mode_clearly(app):
-    result = app.test_cli_runner().invoke(args=["worker"])
+    # `assess worker` comes from the flask.commands entry point, not from app.cli.
+    result = app.test_cli_runner().invoke(main, args=["worker"])
     assert result.exit_code == 1
     assert "CELERY_TASK_ALWAYS_EAGER" in result.output
 
@@ -59,7 +61,7 @@ def test_commands_have_their_options(app):
     runner = app.test_cli_runner()
     for name, expected in (("worker", ("--concurrency", "--beat / --no-beat", "--loglevel")),
                            ("serve", ("--host", "--port", "--threads"))):
-        result = runner.invoke(args=[name, "--help"])
+        result = runner.invoke(main, args=[name, "--help"])
         assert result.exit_code == 0
         for option in expected:
             assert option in result.output

@@ -9,8 +9,8 @@ from assess.accounts.operations import AccountError, invite_user
 from assess.accounts.passwords import verify_password
 from assess.accounts.tokens import INVITATION, make_token
 from assess.audit.models import AuditEvent
+from assess.notifications.models import Notification
 from assess.outbox import relay
-from assess.outbox.models import Notification
 from tests.assess.accounts.auth_helpers import link_path, logged_in_id
 
 NEW_PASSWORD = "une phrase assez longue"

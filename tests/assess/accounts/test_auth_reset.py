@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assess.accounts.passwords import verify_password
 from assess.audit.models import AuditEvent
-from assess.outbox.models import Notification
+from assess.notifications.models import Notification
 from tests.assess.accounts.auth_helpers import flashes, link_path, logged_in_id
 from tests.factories import DEFAULT_PASSWORD
 

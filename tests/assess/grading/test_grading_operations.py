@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, text
 
 from assess.audit.models import AuditEvent
+from assess.core.columns import utcnow
 from assess.grading import operations as ops
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.sessions.models import SessionStatus
@@ -113,6 +114,7 @@ def test_submit_locks_and_audits(db, grading_world):
 def test_nothing_changes_once_results_are_published(db, grading_world):
     a = bloc_assignment(grading_world, 1)
     grading_world.session.status = SessionStatus.RESULTS_PUBLISHED
+    grading_world.session.results_published_at = utcnow()
     db.session.commit()
     with pytest.raises(TransitionRefused) as caught:
         ops.save_sheet(grading_world.jurors[0], a, _values(a, level="acquis"), 0)
@@ -141,14 +143,14 @@ def test_a_concurrent_write_between_load_and_flush_is_a_409(client, as_user, gra
                                                           monkeypatch):
     """The version column guards the write itself: a change committed by another request
     after this one loaded the sheet makes the UPDATE match no row (StaleDataError)."""
-    from assess.grading import queries
+    from assess.grading import views
 
     a = bloc_assignment(grading_world, 1)
     as_user(grading_world.jurors[0])
     client.post(sheet_url(a), data=form_data(a, observations={"CR1.1": "Base"}))
     db.session.expire_all()
     version = db.session.scalar(select(GradingSheet.version))
-    original = queries.load_assignment_for
+    original = views.load_assignment_for
     calls = []
 
     def load_then_race(user, assignment_id):
@@ -159,7 +161,7 @@ def test_a_concurrent_write_between_load_and_flush_is_a_409(client, as_user, gra
         calls.append(assignment_id)
         return loaded
 
-    monkeypatch.setattr(queries, "load_assignment_for", load_then_race)
+    monkeypatch.setattr(views, "load_assignment_for", load_then_race)
     response = client.post(sheet_url(a), data=form_data(
         a, observations={"CR1.1": "Saisie pendant la course"}, version=version))
     assert response.status_code == 409

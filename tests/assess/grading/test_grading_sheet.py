@@ -8,6 +8,7 @@ from html import unescape
 from sqlalchemy import select
 
 from assess.audit.models import AuditEvent
+from assess.core.columns import utcnow
 from assess.grading.models import CriterionMark, GradingSheet, SheetStatus
 from assess.sessions.models import SessionStatus
 from tests.assess.grading.grading_helpers import (
@@ -267,6 +268,7 @@ def test_a_published_session_shows_the_sheet_read_only(client, as_user, grading_
     version = _sheet(db, a).version
     session = grading_world.session
     session.status = SessionStatus.RESULTS_PUBLISHED
+    session.results_published_at = utcnow()
     db.session.commit()
 
     html = _html(client.get(sheet_url(a)))

@@ -11,10 +11,12 @@ from sqlalchemy import func, select, update
 
 from assess.core.columns import utcnow
 from assess.notifications import mail
-from assess.notifications.operations import SEND_TASK, notify, send_notification
+from assess.notifications.models import Notification, NotificationStatus
+from assess.notifications.operations import SEND_TASK, notify
+from assess.notifications.tasks import send_notification
 from assess.outbox import relay
-from assess.outbox.models import Notification, NotificationStatus, OutboxMessage
-from worker.tasks import TransientError
+from assess.outbox.handlers import TransientError
+from assess.outbox.models import OutboxMessage
 
 SUBJECT = "Résultats publiés — session de printemps"
 BODY = "Bonjour,\n\nVos résultats sont disponibles : https://assess.example/resultats\n"
@@ -138,7 +140,7 @@ def test_mail_failure_returns_to_pending_and_is_transient(app, db, queued, monke
 
 def test_claim_left_by_a_dead_worker_is_taken_again(db, queued, mail_outbox):
     db.session.execute(update(Notification).where(Notification.id == queued.id).values(
-        status=NotificationStatus.SENT, sent_at=utcnow() - timedelta(hours=1)))
+        status=NotificationStatus.SENDING, claimed_at=utcnow() - timedelta(hours=1)))
     db.session.commit()
     send_notification({"notification_id": queued.id})
     assert len(mail_outbox) == 1
@@ -146,10 +148,33 @@ def test_claim_left_by_a_dead_worker_is_taken_again(db, queued, mail_outbox):
 
 def test_recent_claim_is_not_sent_again(db, queued, mail_outbox):
     db.session.execute(update(Notification).where(Notification.id == queued.id).values(
-        status=NotificationStatus.SENT, sent_at=utcnow()))
+        status=NotificationStatus.SENDING, claimed_at=utcnow()))
     db.session.commit()
     send_notification({"notification_id": queued.id})
     assert mail_outbox == []
+
+
+def test_a_sent_notification_is_never_sent_again(db, queued, mail_outbox):
+    send_notification({"notification_id": queued.id})
+    db.session.execute(update(Notification).where(Notification.id == queued.id).values(
+        sent_at=utcnow() - timedelta(days=1), claimed_at=utcnow() - timedelta(days=1)))
+    db.session.commit()
+    send_notification({"notification_id": queued.id})
+    assert len(mail_outbox) == 1
+
+
+def test_the_record_says_sending_while_the_server_has_not_answered(db, queued, monkeypatch):
+    seen = []
+
+    def record_state(*_args):
+        db.session.expire_all()
+        seen.append(notification(db, queued.id).status)
+
+    monkeypatch.setattr(mail, "send", record_state)
+    send_notification({"notification_id": queued.id})
+    assert seen == [NotificationStatus.SENDING]
+    sent = notification(db, queued.id)
+    assert sent.status == NotificationStatus.SENT and sent.sent_at >= sent.claimed_at
 
 
 def test_outbox_row_names_the_send_task(db, queued):

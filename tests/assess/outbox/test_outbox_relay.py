@@ -11,10 +11,10 @@ from sqlalchemy import func, select, update
 
 from assess.core.columns import utcnow
 from assess.outbox import relay
-from assess.outbox.handlers import HANDLERS
+from assess.outbox.handlers import HANDLERS, TransientError
 from assess.outbox.models import OutboxMessage
 from assess.outbox.operations import enqueue
-from worker.tasks import MAX_RETRIES, TransientError, deliver_outbox
+from assess.outbox.tasks import MAX_RETRIES, SWEEP_TASK, deliver_outbox
 
 TASK = "test.record"
 
@@ -110,7 +110,7 @@ def test_broker_down_leaves_rows_for_the_sweep(app, db, broker, calls):
     assert relay.stale_ids(60) == [first.id, second.id]
 
     broker.down = False
-    swept = app.extensions["celery"].tasks["worker.tasks.sweep_outbox"].apply().get()
+    swept = app.extensions["celery"].tasks[SWEEP_TASK].apply().get()
     assert swept == 2
     assert broker.sent == [(relay.DELIVER_TASK, [first.id]), (relay.DELIVER_TASK, [second.id])]
     assert all(row(db, i).dispatched_at is not None for i in (first.id, second.id))
@@ -123,7 +123,7 @@ def test_sweep_delivers_in_eager_mode(app, db, broker, calls):
     relay.commit()
     backdate(db, message.id)
     app.extensions["celery"].conf.task_always_eager = True
-    app.extensions["celery"].tasks["worker.tasks.sweep_outbox"].apply()
+    app.extensions["celery"].tasks[SWEEP_TASK].apply()
     assert calls.seen == [{"n": 1, "outbox_id": message.id}]
     assert row(db, message.id).done_at is not None
 

@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from assess.audit.models import AuditEvent
+from assess.core.columns import utcnow
 from assess.jobs.models import Job, JobStatus
 from assess.outbox.models import OutboxMessage
-from assess.results.compute import compute_results
 from assess.results.models import BlockResult, TitleResult
 from assess.results.operations import start_compute
+from assess.referential.models import LevelCode
+from assess.results.tasks import compute_results
 from assess.sessions.models import SessionStatus
 from tests.factories import assign, create_session, enrol
 
@@ -110,7 +112,7 @@ def test_rerunning_the_same_job_changes_nothing(db, world, client, as_user, grad
     before = {(r.id, r.outcome, r.computed_at) for r in db.session.scalars(select(BlockResult))}
 
     compute_results({"job_id": job.id})  # a second delivery of a done job: a no-op
-    job.status = JobStatus.RUNNING  # as if the worker died before marking it done
+    job.status, job.finished_at = JobStatus.RUNNING, None  # the worker died before "done"
     db.session.commit()
     with count_queries() as statements:
         compute_results({"job_id": job.id})
@@ -156,6 +158,7 @@ def _earlier_session(db, w, validated_block, *, published):
                                outcome=BlockOutcome.VALIDATED))
     if published:
         earlier.status = SessionStatus.RESULTS_PUBLISHED
+        earlier.results_published_at = utcnow()
     db.session.commit()
 
 
@@ -229,7 +232,8 @@ def test_progress_is_committed_once_per_batch(app, db, world, grade_all, count_q
 
 def test_a_failing_computation_marks_the_job_failed(db, world, client, as_user, submit_sheet):
     w = world(candidates=1)
-    submit_sheet(w.assignments[0], default="bof")  # not a level of the scale
+    db.session.add(LevelCode(code="bof"))  # a level of another référentiel's scale
+    submit_sheet(w.assignments[0], default="bof")  # not a level of this one
 
     as_user(w.centre_admin)
     with pytest.raises(ValueError, match="bof"):  # eager delivery propagates in tests

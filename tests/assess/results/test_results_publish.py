@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from assess.audit.models import AuditEvent
-from assess.outbox.models import Notification, OutboxMessage
+from assess.notifications.models import Notification
+from assess.outbox import relay
+from assess.outbox.models import OutboxMessage
 from assess.results.models import TitleResult
 from assess.sessions.models import CertificationSession, SessionStatus
 
@@ -80,7 +82,7 @@ def test_publish_releases_results_and_mails_each_candidate_once(db, computed, cl
     assert "obtenu" not in body and "validé" not in body  # read on the platform only
 
     # Deliver every notification row again, even as if it had never been marked done.
-    deliver = app.extensions["celery"].tasks["worker.tasks.deliver_outbox"]
+    deliver = app.extensions["celery"].tasks[relay.DELIVER_TASK]
     rows = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.task == "notifications.send")).all()
     assert len(rows) == 2

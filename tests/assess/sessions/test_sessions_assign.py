@@ -7,6 +7,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from assess.accounts.models import Role, User
+from assess.core.columns import utcnow
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.juries.models import Assignment
 from assess.sessions.models import SessionStatus
@@ -104,7 +105,8 @@ def test_unassign_removes_and_audits(as_user, world, db, audit_actions):
 def test_unassign_refused_when_sheet_submitted(as_user, world, db, audit_actions):
     w = world(candidates=1, jurors=1)
     a = w.assignments[0]
-    db.session.add(GradingSheet(assignment_id=a.id, status=SheetStatus.SUBMITTED))
+    db.session.add(GradingSheet(assignment_id=a.id, status=SheetStatus.SUBMITTED,
+                                submitted_at=utcnow()))
     db.session.commit()
     page = as_user(w.admin).get(_url(w)).get_data(as_text=True)
     assert "grille soumise : affectation conservée" in page
@@ -125,6 +127,7 @@ def test_assignment_of_another_enrolment_is_404(as_user, world):
 def test_published_session_refuses_assignment(as_user, world, db):
     w = world(candidates=1, jurors=1, assign_all=False)
     w.session.status = SessionStatus.RESULTS_PUBLISHED
+    w.session.results_published_at = utcnow()
     db.session.commit()
     exam = w.session.exams[0]
     response = as_user(w.admin).post(_url(w), data={f"exam-{exam.id}": str(w.jurors[0].id)})

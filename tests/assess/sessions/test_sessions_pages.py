@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from assess.core.columns import utcnow
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.submissions.models import StoredFile, Submission
 from tests.factories import build_world, create_session
@@ -32,10 +33,12 @@ def _hand_in(db, enrolment, exam, uploader, files=1):
     db.session.add(submission)
     db.session.flush()
     for n in range(files):
+        # One live file per submission: the earlier ones were replaced.
         db.session.add(StoredFile(submission_id=submission.id, original_name=f"f{n}.pdf",
                                   content_type="application/pdf", size=10, sha256="a" * 64,
                                   storage_key=f"k{submission.id}-{n}",
-                                  uploaded_by_id=uploader.id))
+                                  uploaded_by_id=uploader.id,
+                                  superseded_at=utcnow() if n < files - 1 else None))
     db.session.flush()
 
 
@@ -45,7 +48,8 @@ def _enrich(db, w):
         _hand_in(db, enrolment, w.session.exams[0], user, files=1 + i % 2)
     for i, a in enumerate(w.assignments):
         status = SheetStatus.SUBMITTED if i % 2 else SheetStatus.DRAFT
-        db.session.add(GradingSheet(assignment_id=a.id, status=status))
+        db.session.add(GradingSheet(assignment_id=a.id, status=status,
+                                    submitted_at=utcnow() if i % 2 else None))
     db.session.commit()
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from assess.audit.models import AuditEvent
+from assess.core.columns import utcnow
 from assess.sessions.models import PartKind, SessionStatus
 
 
@@ -97,6 +98,7 @@ def test_dossier_deadline_is_required(as_user, world, db):
 def test_published_session_cannot_be_rescheduled(as_user, world, db):
     w = world(candidates=0, jurors=0)
     w.session.status = SessionStatus.RESULTS_PUBLISHED
+    w.session.results_published_at = utcnow()
     db.session.commit()
     response = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=_data(w.session))
     assert response.status_code == 200

@@ -108,6 +108,7 @@ def test_refused_after_deadline(world, as_user, post_upload, db, storage_files):
 def test_refused_once_results_are_published(world, as_user, post_upload, db, storage_files):
     w = world(candidates=1)
     w.session.status = SessionStatus.RESULTS_PUBLISHED
+    w.session.results_published_at = utcnow()
     db.session.commit()
     as_user(w.candidates[0])
 

@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from assess.submissions import operations
 from assess.submissions.models import StoredFile
+from assess.unit_of_work import perform
 
 
 def failing_audit(*args, **kwargs):
@@ -22,9 +23,10 @@ def test_blob_removed_when_the_database_part_fails(app, world, db, monkeypatch, 
     w = world(candidates=1)
     monkeypatch.setattr(operations, "record", failing_audit)
 
+    # The unit of work rolls back and undoes what the operation stored outside the database.
     with app.test_request_context(), pytest.raises(RuntimeError):
-        operations.upload(w.candidates[0], w.enrolments[0], w.session.exams[0],
-                          FileStorage(io.BytesIO(pdf_bytes), filename="memoire.pdf"))
+        perform(operations.upload, w.candidates[0], w.enrolments[0], w.session.exams[0],
+                FileStorage(io.BytesIO(pdf_bytes), filename="memoire.pdf"))
 
     assert storage_files() == []
     assert db.session.scalars(select(StoredFile)).all() == []
@@ -37,8 +39,8 @@ def test_blob_kept_when_another_row_uses_it(app, world, db, monkeypatch, pdf_byt
     monkeypatch.setattr(operations, "record", failing_audit)
 
     with app.test_request_context(), pytest.raises(RuntimeError):
-        operations.upload(w.candidates[1], w.enrolments[1], w.session.exams[0],
-                          FileStorage(io.BytesIO(pdf_bytes), filename="copie.pdf"))
+        perform(operations.upload, w.candidates[1], w.enrolments[1], w.session.exams[0],
+                FileStorage(io.BytesIO(pdf_bytes), filename="copie.pdf"))
 
     assert (storage_root / kept.storage_key).read_bytes() == pdf_bytes
 
@@ -62,14 +64,14 @@ def test_display_name_is_sanitised(given, shown):
 
 def test_blob_removed_when_the_commit_fails(world, as_user, post_upload, monkeypatch,
                                             storage_files):
-    from assess.submissions import views
+    from assess.outbox import relay
 
     def failing_commit():
         raise RuntimeError("commit failed")
 
     w = world(candidates=1)
     as_user(w.candidates[0])
-    monkeypatch.setattr(views, "commit", failing_commit)
+    monkeypatch.setattr(relay, "commit", failing_commit)
 
     with pytest.raises(RuntimeError):
         post_upload(w.session.exams[0].id)

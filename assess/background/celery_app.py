@@ -1,7 +1,9 @@
-"""The Celery app, configured from the Flask app so every task runs in an app context."""
+"""The Celery app, configured from the Flask app so every task runs in an app context
+(the Flask documentation's ``celery_init_app`` pattern)."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from celery import Celery, Task
@@ -9,8 +11,17 @@ from celery.signals import worker_process_init
 from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES
 
-# kombu's filesystem transport with atomic writes and claims (see worker/fs_transport.py).
-TRANSPORT_ALIASES.setdefault("assessfs", "worker.fs_transport:Transport")
+from ..outbox import tasks as outbox_tasks
+
+# kombu's filesystem transport with atomic writes and claims (see fs_transport.py).
+TRANSPORT_ALIASES.setdefault("assessfs", "assess.background.fs_transport:Transport")
+
+# The modules whose import registers outbox handlers (``outbox.handlers.handler``): one
+# per feature with background work. A feature adding handlers adds its module here.
+HANDLER_MODULES = (
+    "assess.notifications.tasks",
+    "assess.results.tasks",
+)
 
 
 def uses_filesystem_broker(config) -> bool:
@@ -40,6 +51,12 @@ def broker_settings(config) -> dict:
         "worker_enable_remote_control": False,
         "worker_send_task_events": False,
     }
+
+
+def load_handlers() -> None:
+    """Import every feature's ``tasks`` module, which registers its outbox handlers."""
+    for name in HANDLER_MODULES:
+        importlib.import_module(name)
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -72,7 +89,7 @@ def celery_init_app(app: Flask) -> Celery:
         worker_hijack_root_logger=False,
         beat_schedule={
             "outbox-sweep": {
-                "task": "worker.tasks.sweep_outbox",
+                "task": outbox_tasks.SWEEP_TASK,
                 "schedule": sweep_every,
                 # Sweeps queued while no worker ran are useless once the next one is due.
                 "options": {"expires": max(sweep_every, 1.0)},
@@ -83,9 +100,8 @@ def celery_init_app(app: Flask) -> Celery:
     celery.set_default()
     app.extensions["celery"] = celery
     _dispose_engines_after_fork(app, celery)
-    from . import tasks
-
-    tasks.register(celery)
+    load_handlers()  # once per app, not on every delivery
+    outbox_tasks.register(celery)
     return celery
 
 
@@ -93,7 +109,7 @@ def _dispose_engines_after_fork(app: Flask, celery: Celery) -> None:
     """A prefork child must not share the parent's pooled database connections."""
 
     def dispose(**_kwargs) -> None:
-        from assess.extensions import db
+        from ..extensions import db
 
         with app.app_context():
             for engine in db.engines.values():

@@ -1,4 +1,7 @@
-"""Celery tasks. They take ids, re-read the world, and are idempotent."""
+"""The outbox's Celery tasks: deliver one row (run its handler once), sweep the stuck ones.
+
+They take ids, re-read the world, and are idempotent. The handlers themselves are
+registered by each feature's ``tasks`` module (``assess.background.celery_app``)."""
 
 from __future__ import annotations
 
@@ -10,14 +13,15 @@ from flask import current_app
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import update
 
-from assess.core.columns import utcnow
-from assess.extensions import db
-from assess.outbox.handlers import HANDLERS, TransientError, load_handlers
-from assess.outbox.models import OutboxMessage
-from assess.outbox.relay import publish, stale_ids
+from ..core.columns import utcnow
+from ..extensions import db
+from .handlers import HANDLERS, TransientError
+from .models import OutboxMessage
+from .relay import DELIVER_TASK, publish, stale_ids
 
 log = logging.getLogger(__name__)
 
+SWEEP_TASK = "outbox.sweep"
 MAX_RETRIES = 8
 
 # A locked SQLite file, a lost or deadlocked PostgreSQL connection: retried like a handler's
@@ -119,8 +123,6 @@ def sweep_outbox(task) -> int:
 
 
 def register(celery: Celery) -> None:
-    load_handlers()  # once per app, not on every delivery
     opts = {"bind": True, "acks_late": True}
-    celery.task(name="worker.tasks.deliver_outbox", max_retries=MAX_RETRIES,
-                **opts)(deliver_outbox)
-    celery.task(name="worker.tasks.sweep_outbox", max_retries=0, **opts)(sweep_outbox)
+    celery.task(name=DELIVER_TASK, max_retries=MAX_RETRIES, **opts)(deliver_outbox)
+    celery.task(name=SWEEP_TASK, max_retries=0, **opts)(sweep_outbox)

@@ -9,7 +9,7 @@ from queue import Empty
 import pytest
 from kombu import Connection, Exchange, Queue
 
-import worker.celery_app  # noqa: F401  (registers the assessfs:// alias)
+import assess.background.celery_app  # noqa: F401  (registers the assessfs:// alias)
 
 
 @pytest.fixture

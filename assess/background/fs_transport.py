@@ -9,7 +9,7 @@ then renamed into the queue, and claimed by an atomic rename into a sibling fold
 What stays true of any filesystem queue: a message is gone from the folder once a
 worker has taken it. A worker killed before finishing it loses it (a warm shutdown
 puts unacknowledged messages back); the outbox sweep republishes the row.
-URL: ``assessfs://localhost/`` (alias registered in ``worker.celery_app``).
+URL: ``assessfs://localhost/`` (alias registered in ``assess.background.celery_app``).
 """
 
 from __future__ import annotations

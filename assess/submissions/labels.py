@@ -1,11 +1,9 @@
-"""Display helpers for the submissions pages (sizes, durations, part kinds)."""
+"""Display helpers of the submission pages: sizes, durations, dates."""
 
 from __future__ import annotations
 
 from flask_babel import format_date, format_decimal, format_time
 from flask_babel import gettext as _
-
-from ..sessions.labels import PART_KIND, label
 
 KIB = 1024
 MIB = 1024 * 1024
@@ -29,11 +27,6 @@ def duration_label(minutes: int | None) -> str:
     if not rest:
         return _("%(h)s h", h=hours)
     return _("%(h)s h %(m)02d", h=hours, m=rest)
-
-
-def part_label(kind) -> str:
-    """The same label as on the session and juror pages."""
-    return label(PART_KIND, kind)
 
 
 def when(moment, seconds: bool = False) -> str:
