@@ -255,8 +255,8 @@ def measure_size(app, session_id: int, admin_id: int, n: int, repeats: int) -> S
     from assess.accounts.models import User
     from assess.extensions import db
     from assess.results.compute import DEFAULT_BATCH
-    from assess.results.tasks import compute_results
     from assess.results.operations import start_compute
+    from assess.results.tasks import compute_results
     from assess.sessions.models import CertificationSession
 
     job: dict[str, int] = {}

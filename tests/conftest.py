@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,43 @@ def service_unavailable(what: str, error: Exception | str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(message + " (ASSESS_REQUIRE_SERVICES=1 requires it)")
     pytest.skip(message)
+
+
+@contextlib.contextmanager
+def postgres_schema(prefix: str = "t"):
+    """A PostgreSQL URL whose tables live in a schema of their own, dropped afterwards
+    (skips, or fails under ASSESS_REQUIRE_SERVICES=1, when the server is down)."""
+    import sqlalchemy as sa
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:  # server down; any other error is a failure
+        admin.dispose()
+        service_unavailable("PostgreSQL", exc)
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def both_databases(request):
+    """``app_config`` for a test run once on SQLite and once on PostgreSQL: a test module
+    uses it with ``app_config = both_databases`` (or its own fixture built on it)."""
+    if request.param == "postgresql":
+        return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url")}
+    return {}
 
 
 @pytest.fixture(autouse=True)

@@ -35,8 +35,10 @@ JOB_KIND = "compute_results"
 DEFAULT_BATCH = 50
 
 
-def compute_session(job_id: int, session_id: int) -> Counter:
-    """Compute (or recompute) every result of the session, reporting progress on the job."""
+def compute_session(job_id: int, session_id: int, actor_id: int | None = None) -> Counter:
+    """Compute (or recompute) every result of the session, reporting progress on the job.
+    A result that a recompute changes is audited with its old and new values, in the name
+    of ``actor_id`` (who asked for the computation)."""
     session = db.session.get(CertificationSession, session_id)
     scale = q.scale_of(session.referential_version.data)
     blocks = q.blocks_of_version(session.referential_version_id)
@@ -65,12 +67,12 @@ def compute_session(job_id: int, session_id: int) -> Counter:
             title = title_outcome(outcomes, all_numbers, earlier.get(candidate_id, ()))
             title_rows[enrolment_id] = title
             counts[f"title_{title}"] += 1
-        _write_blocks(block_rows, old_blocks)
-        _write_titles(title_rows, old_titles)
+        changes = _write_blocks(block_rows, old_blocks) + _write_titles(title_rows, old_titles)
+        _audit_changes(changes, actor_id, session_id, job_id)
         done += len(batch)
         jobs.set_progress(job_id, done)
         db.session.commit()
-    _delete_stale(old_blocks, enrolled)
+    _audit_changes(_delete_stale(old_blocks, enrolled), actor_id, session_id, job_id)
     counts["enrolments"] = len(enrolled)
     return counts
 
@@ -90,9 +92,18 @@ def _block_result(info: q.BlockInfo, sheets: q.Sheets | None, scale: Scale) -> t
     return block_outcome(info.rule, levels, scale), levels, disagreements
 
 
-def _write_blocks(rows: dict[tuple[int, int], tuple], old: dict) -> None:
+# A change to audit: (model, row id, old values or None, new values or None).
+Change = tuple[type, int, dict | None, dict | None]
+
+
+def _block_values(outcome, levels, disagreements) -> dict:
+    return {"outcome": str(outcome), "criterion_levels": levels, "disagreements": disagreements}
+
+
+def _write_blocks(rows: dict[tuple[int, int], tuple], old: dict) -> list[Change]:
+    """Insert the new bloc results, update those that changed; returns the changes."""
     now = utcnow()
-    inserts, updates = [], []
+    inserts, updates, changes = [], [], []
     for (enrolment_id, block_id), (outcome, levels, disagreements) in rows.items():
         previous = old.get((enrolment_id, block_id))
         values = {"outcome": BlockOutcome(outcome), "criterion_levels": levels,
@@ -101,15 +112,19 @@ def _write_blocks(rows: dict[tuple[int, int], tuple], old: dict) -> None:
             inserts.append({"enrolment_id": enrolment_id, "block_id": block_id, **values})
         elif (previous[1], previous[2], previous[3]) != (outcome, levels, disagreements):
             updates.append({"id": previous[0], **values})
+            changes.append((BlockResult, previous[0], _block_values(*previous[1:]),
+                            _block_values(outcome, levels, disagreements)))
     if inserts:
         db.session.execute(insert(BlockResult), inserts)
     if updates:
         db.session.execute(update(BlockResult), updates)
+    return changes
 
 
-def _write_titles(rows: dict[int, str], old: dict) -> None:
+def _write_titles(rows: dict[int, str], old: dict) -> list[Change]:
+    """Insert the new title results, update those that changed; returns the changes."""
     now = utcnow()
-    inserts, updates = [], []
+    inserts, updates, changes = [], [], []
     for enrolment_id, outcome in rows.items():
         previous = old.get(enrolment_id)
         if previous is None:
@@ -118,18 +133,33 @@ def _write_titles(rows: dict[int, str], old: dict) -> None:
         elif previous[1] != outcome:
             updates.append({"id": previous[0], "outcome": TitleOutcome(outcome),
                             "computed_at": now})
+            changes.append((TitleResult, previous[0], {"outcome": str(previous[1])},
+                            {"outcome": str(outcome)}))
     if inserts:
         db.session.execute(insert(TitleResult), inserts)
     if updates:
         db.session.execute(update(TitleResult), updates)
+    return changes
 
 
-def _delete_stale(old_blocks: dict, enrolled: dict) -> None:
-    """Drop results of blocs a candidate is no longer enrolled in."""
+def _delete_stale(old_blocks: dict, enrolled: dict) -> list[Change]:
+    """Drop results of blocs a candidate is no longer enrolled in; returns the changes."""
     current = {(e, b) for e, (_c, block_ids) in enrolled.items() for b in block_ids}
-    stale = [row[0] for key, row in old_blocks.items() if key not in current]
+    stale = [row for key, row in old_blocks.items() if key not in current]
     if stale:
-        db.session.execute(delete(BlockResult).where(BlockResult.id.in_(stale)))
+        db.session.execute(delete(BlockResult).where(BlockResult.id.in_([r[0] for r in stale])))
+    return [(BlockResult, row[0], _block_values(*row[1:]), None) for row in stale]
+
+
+def _audit_changes(changes: list[Change], actor_id: int | None, session_id: int,
+                   job_id: int) -> None:
+    """One audit event per result a recompute changed or removed (one INSERT in all)."""
+    if changes:
+        db.session.execute(insert(AuditEvent), [
+            {"actor_id": actor_id, "action": "result.changed" if new else "result.removed",
+             "object_type": model.__name__, "object_id": row_id, "session_id": session_id,
+             "old": old, "new": new, "reason": f"recalcul des résultats (tâche {job_id})"}
+            for model, row_id, old, new in changes])
 
 
 def finish_job(job: Job, actor_id: int | None, counts: Counter) -> None:

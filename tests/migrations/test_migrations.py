@@ -4,7 +4,6 @@ upgraded schema matching the models (so nobody forgets a migration)."""
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from tests.conftest import POSTGRES_URL, make_config, service_unavailable
+from tests.conftest import make_config
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -72,21 +71,7 @@ def test_upgrade_downgrade_sqlite(tmp_path):
 
 
 @pytest.mark.postgres
-def test_upgrade_downgrade_postgresql(tmp_path):
+def test_upgrade_downgrade_postgresql(tmp_path, postgres_url):
     from assess import create_app
 
-    schema = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:  # server down; any other error is a failure
-        admin.dispose()
-        service_unavailable("PostgreSQL", exc)
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    try:
-        _roundtrip(create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url)))
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    _roundtrip(create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_url)))

@@ -148,3 +148,13 @@ def test_reset_requests_do_not_count_as_login_failures(client, make_user, app):
     response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
                            environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert response.status_code == 302
+
+
+def test_a_reset_request_is_stored_as_such_with_the_plain_address(client, make_user, db):
+    from assess.accounts.models import LoginFailure, ThrottleKind
+
+    user = make_user("juror")
+    _forgot(client, user.email.upper())
+    client.post("/login", data={"email": user.email, "password": "wrong-password"})
+    rows = db.session.query(LoginFailure.kind, LoginFailure.email).order_by(LoginFailure.id).all()
+    assert rows == [(ThrottleKind.RESET, user.email), (ThrottleKind.LOGIN, user.email)]

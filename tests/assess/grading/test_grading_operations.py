@@ -168,3 +168,28 @@ def test_a_concurrent_write_between_load_and_flush_is_a_409(client, as_user, gra
     assert "Saisie pendant la course" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(GradingSheet.version)) == version + 1
+
+
+def test_the_database_refuses_a_level_no_stored_scale_defines(db, grading_world):
+    import sqlalchemy as sa
+
+    from assess.grading.models import CriterionMark
+
+    a = bloc_assignment(grading_world, 1)
+    sheet = GradingSheet(assignment_id=a.id, status=SheetStatus.DRAFT)
+    sheet.marks.append(CriterionMark(criterion_id=criteria(a)[0].id, level="excellent",
+                                     observation=""))
+    db.session.add(sheet)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_level_of_another_referentials_scale_is_refused_by_the_operation(db, grading_world):
+    from assess.referential.models import LevelCode
+
+    db.session.add(LevelCode(code="excellent"))  # a code some other version's scale has
+    db.session.commit()
+    a = bloc_assignment(grading_world, 1)
+    with pytest.raises(ops.GradingError, match="excellent"):
+        ops.save_sheet(grading_world.jurors[0], a, _values(a, level="excellent"), 0)

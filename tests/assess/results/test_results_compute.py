@@ -9,9 +9,9 @@ from assess.audit.models import AuditEvent
 from assess.core.columns import utcnow
 from assess.jobs.models import Job, JobStatus
 from assess.outbox.models import OutboxMessage
+from assess.referential.models import LevelCode
 from assess.results.models import BlockResult, TitleResult
 from assess.results.operations import start_compute
-from assess.referential.models import LevelCode
 from assess.results.tasks import compute_results
 from assess.sessions.models import SessionStatus
 from tests.factories import assign, create_session, enrol
@@ -254,3 +254,35 @@ def test_compute_is_refused_while_a_job_is_running(db, world, client, as_user):
                            follow_redirects=True)
     assert "déjà en cours" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Job.id))) == 1
+
+
+def test_a_recompute_audits_old_and_new_of_each_result_it_changes(db, world, client, as_user,
+                                                                  grade_all, results_of):
+    from assess.grading.models import CriterionMark
+
+    w = world(candidates=2)
+    sheets = grade_all(w)
+    _compute(client, as_user, w)
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action.like("result.%"))) == 0  # a first computation changes nothing
+
+    # The first candidate's bloc 1 is now graded "non acquis" on one criterion.
+    mark = db.session.scalars(select(CriterionMark).where(
+        CriterionMark.sheet_id == sheets[0].id).order_by(CriterionMark.id)).first()
+    mark.level = "non_acquis"
+    db.session.commit()
+    _compute(client, as_user, w)
+
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "result.changed")
+                                .order_by(AuditEvent.id)).all()
+    blocks, title = results_of(w.enrolments[0])
+    by_type = {e.object_type: e for e in events}
+    assert sorted(by_type) == ["BlockResult", "TitleResult"] and len(events) == 2
+    bloc = by_type["BlockResult"]
+    assert bloc.object_id == blocks[1].id and bloc.actor_id == w.centre_admin.id
+    assert bloc.old["outcome"] == "validated" and bloc.new["outcome"] == "not_validated"
+    assert bloc.new["criterion_levels"][mark.criterion.code] == "non_acquis"
+    assert (by_type["TitleResult"].old, by_type["TitleResult"].new) == (
+        {"outcome": "awarded"}, {"outcome": "not_awarded"})
+    assert by_type["TitleResult"].object_id == title.id
+    assert all(e.session_id == w.session.id and "recalcul" in e.reason for e in events)

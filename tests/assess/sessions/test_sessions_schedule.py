@@ -115,3 +115,62 @@ def test_operation_refuses_parts_of_another_session(world, db):
     foreign = _parts(other.session)[0]
     with pytest.raises(SessionError):
         schedule_exams(w.admin, w.session, {foreign.id: PartSchedule(None, None, None, None)})
+
+
+def _versions(session) -> dict:
+    return {f"p{part.id}_version": str(part.version) for part in _parts(session)}
+
+
+def test_a_stale_calendar_answers_409_and_keeps_what_was_typed(as_user, world, db):
+    w = world(candidates=0, jurors=0)
+    loaded = _versions(w.session)  # the page the first admin opened
+    first = _parts(w.session)[0]
+    # Meanwhile the other admin saves a new place.
+    assert as_user(w.centre_admin).post(f"/sessions/{w.session.id}/exams", data=_data(
+        w.session, **{f"p{first.id}_place": "Salle Debussy"}, **_versions(w.session))
+    ).status_code == 302
+
+    typed = _data(w.session, **{f"p{first.id}_place": "Amphi Ravel"}, **loaded)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=typed)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Amphi Ravel" in page  # the typing is kept
+    assert "Salle Debussy" in page  # and what the other admin saved is shown next to it
+    assert "modifié pendant votre saisie" in page
+    db.session.expire_all()
+    assert db.session.get(type(first), first.id).place == "Salle Debussy"
+    # The form now carries the current versions: saving again knowingly replaces.
+    current = _versions(w.session)
+    for name, value in current.items():
+        assert f'name="{name}" type="hidden" value="{value}"' in page
+    again = as_user(w.admin).post(f"/sessions/{w.session.id}/exams",
+                                  data={**typed, **current})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(first), first.id).place == "Amphi Ravel"
+
+
+def test_a_write_committed_between_load_and_flush_is_a_409(as_user, world, db, monkeypatch):
+    from sqlalchemy import text
+
+    from assess.sessions import views
+
+    w = world(candidates=0, jurors=0)
+    first = _parts(w.session)[0]
+    original = views.load_session_for
+
+    def load_then_race(user, session_id):
+        loaded = original(user, session_id)
+        with db.engine.begin() as other:  # another admin's save commits meanwhile
+            other.execute(text("UPDATE exam_parts SET version = version + 1, "
+                               "place = 'Salle Debussy' WHERE id = :id"), {"id": first.id})
+        return loaded
+
+    monkeypatch.setattr(views, "load_session_for", load_then_race)
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=_data(
+        w.session, **{f"p{first.id}_place": "Amphi Ravel"}))
+    assert response.status_code == 409
+    assert "Amphi Ravel" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(first), first.id).place == "Salle Debussy"

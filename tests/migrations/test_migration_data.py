@@ -1,0 +1,112 @@
+"""The invariants migration on a database the earlier code filled: rows that would break a
+new rule are mended, nothing is lost, and the downgrade gives the earlier shape back."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import make_config
+
+BEFORE = "70bc21530081"  # the initial schema
+
+
+@pytest.fixture
+def migrated(tmp_path, both_databases):
+    from flask_migrate import upgrade
+
+    from assess import create_app
+    from assess.extensions import db
+
+    app = create_app(make_config(tmp_path, **both_databases))
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _scalar(sql: str, **params):
+    from assess.extensions import db
+
+    with db.engine.connect() as conn:
+        return conn.execute(sa.text(sql), params).scalar()
+
+
+def _run(sql: str, **params) -> None:
+    from assess.extensions import db
+
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(sql), params)
+
+
+def _filled(db):
+    """Demo data, a handed-in file, a finished job, a notification being sent, a reset."""
+    from assess.accounts.models import LoginFailure, ThrottleKind
+    from assess.core.columns import utcnow
+    from assess.demo.operations import build_demo
+    from assess.jobs.models import Job, JobStatus
+    from assess.notifications.models import Notification, NotificationStatus
+    from assess.referential.operations import store
+    from assess.submissions.models import StoredFile, Submission
+    from rubrics.loader import load
+
+    store(load())
+    demo = build_demo()
+    session = demo["session"]
+    admin = session.created_by_id
+    enrolment_id = db.session.scalar(sa.text("SELECT MIN(id) FROM enrolments"))
+    submission = Submission(enrolment_id=enrolment_id, exam_id=session.exams[0].id)
+    db.session.add(submission)
+    db.session.flush()
+    db.session.add(StoredFile(submission_id=submission.id, original_name="a.pdf",
+                              content_type="application/pdf", size=3, sha256="a" * 64,
+                              storage_key="aa/aa/" + "a" * 64, uploaded_by_id=admin))
+    db.session.add(Job(kind="compute_results", session_id=session.id, status=JobStatus.DONE,
+                       finished_at=utcnow()))
+    db.session.add(Notification(key="k", event="e", recipient_email="x@example.org",
+                                subject="s", body="b", status=NotificationStatus.SENDING,
+                                claimed_at=utcnow()))
+    db.session.add(LoginFailure(kind=ThrottleKind.RESET, email="x@example.org", address="ip"))
+    db.session.commit()
+    return session.id, submission.id
+
+
+def test_downgrade_then_upgrade_mends_and_keeps_the_data(migrated):
+    from flask_migrate import downgrade, upgrade
+
+    from assess.extensions import db
+
+    session_id, submission_id = _filled(db)
+    users = _scalar("SELECT COUNT(*) FROM users")
+    db.session.remove()
+
+    downgrade(revision=BEFORE)
+    # The earlier shape: a claim was "sent", a reset request a prefixed e-mail.
+    assert _scalar("SELECT status FROM notifications") == "sent"
+    assert _scalar("SELECT email FROM login_failures") == "reset:x@example.org"
+    # What the earlier code could leave behind: a second live file, a second active job.
+    _run("INSERT INTO stored_files (submission_id, original_name, content_type, size, sha256, "
+         "storage_key, uploaded_by_id, uploaded_at) SELECT submission_id, 'b.pdf', "
+         "content_type, size, sha256, storage_key, uploaded_by_id, uploaded_at "
+         "FROM stored_files")
+    for _ in range(2):
+        _run("INSERT INTO jobs (kind, status, session_id, done, total, created_at) "
+             "VALUES ('compute_results', 'queued', :s, 0, 0, CURRENT_TIMESTAMP)", s=session_id)
+
+    upgrade()
+    assert _scalar("SELECT COUNT(*) FROM users") == users
+    assert _scalar("SELECT COUNT(*) FROM stored_files") == 2
+    assert _scalar("SELECT original_name FROM stored_files WHERE superseded_at IS NULL "
+                   "AND submission_id = :s", s=submission_id) == "b.pdf"
+    assert _scalar("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')") == 1
+    assert _scalar("SELECT COUNT(*) FROM jobs WHERE status = 'failed' "
+                   "AND finished_at IS NOT NULL") == 1
+    assert _scalar("SELECT kind || ' ' || email FROM login_failures") == "reset x@example.org"
+    assert _scalar("SELECT COUNT(*) FROM level_codes") == 3
+    assert _scalar("SELECT version FROM exam_parts LIMIT 1") == 1
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        _run("UPDATE audit_events SET action = 'forged'")
+    with pytest.raises(sa.exc.IntegrityError):
+        _run("INSERT INTO notifications (key, event, recipient_email, subject, body, status, "
+             "created_at) VALUES ('k2', 'e', 'x', 's', 'b', 'sending', CURRENT_TIMESTAMP)")
