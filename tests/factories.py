@@ -7,6 +7,8 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask_login import AnonymousUserMixin
+
 from assess.accounts.models import Role, User
 from assess.accounts.passwords import hash_password
 from assess.candidates.models import Candidate, Enrolment
@@ -137,3 +139,16 @@ def build_world(version, *, candidates=2, jurors=2, assign_all=True) -> World:
     other_admin = create_user("centre_admin", centre=other)
     return World(centre, admin, centre_admin, session, juror_users, candidate_users,
                  enrolments, assignments, other, other_admin)
+
+
+# The people of a World, by the names the permission tests give them.
+ACTORS = {
+    "anonymous": lambda w: AnonymousUserMixin(),
+    "certifier_admin": lambda w: w.admin,
+    "centre_admin": lambda w: w.centre_admin,
+    "other_centre_admin": lambda w: w.other_centre_admin,
+    "assigned_juror": lambda w: w.jurors[0],
+    "enrolled_candidate": lambda w: w.candidates[0],
+}
+# Who may act on the World's session as its admin: the certifier's and the centre's.
+ADMINS_OF_THE_SESSION = [(name, name in ("certifier_admin", "centre_admin")) for name in ACTORS]

@@ -1,4 +1,6 @@
-"""Invariants in the database: one active job per session and kind, one live file per
+"""architecture invariants
+
+Invariants in the database: one active job per session and kind, one live file per
 submission, statuses tied to their timestamps, levels among the scales' codes, versioned
 exam parts, an append-only audit trail, throttle rows with their kind, and the
 notification state "sending".

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from flask_login import AnonymousUserMixin
 
 from assess.candidates.permissions import can_manage_candidate, can_view_enrolment
+from tests.factories import ACTORS as USERS
 from tests.factories import create_session, create_user, enrol
-
-USERS = {
-    "anonymous": lambda w: AnonymousUserMixin(),
-    "certifier_admin": lambda w: w.admin,
-    "centre_admin": lambda w: w.centre_admin,
-    "other_centre_admin": lambda w: w.other_centre_admin,
-    "assigned_juror": lambda w: w.jurors[0],
-    "enrolled_candidate": lambda w: w.candidates[0],
-}
 
 
 @pytest.fixture

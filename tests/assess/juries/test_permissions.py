@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from flask_login import AnonymousUserMixin
 
 from assess.core.columns import utcnow
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.juries.permissions import can_assign, can_invite_juror, can_unassign
+from tests.factories import ACTORS as USERS
+from tests.factories import ADMINS_OF_THE_SESSION as WHO
 from workflows.session import SessionStatus
 
-USERS = {
-    "anonymous": lambda w: AnonymousUserMixin(),
-    "certifier_admin": lambda w: w.admin,
-    "centre_admin": lambda w: w.centre_admin,
-    "other_centre_admin": lambda w: w.other_centre_admin,
-    "assigned_juror": lambda w: w.jurors[0],
-    "enrolled_candidate": lambda w: w.candidates[0],
-}
-WHO = [("anonymous", False), ("certifier_admin", True), ("centre_admin", True),
-       ("other_centre_admin", False), ("assigned_juror", False), ("enrolled_candidate", False)]
 ADMINS = ["certifier_admin", "centre_admin"]
 
 

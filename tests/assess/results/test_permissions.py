@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from flask_login import AnonymousUserMixin
 
 from assess.jobs.models import Job
 from assess.results.permissions import can_compute, can_publish, can_view_job
-
-USERS = {
-    "anonymous": lambda w: AnonymousUserMixin(),
-    "certifier_admin": lambda w: w.admin,
-    "centre_admin": lambda w: w.centre_admin,
-    "other_centre_admin": lambda w: w.other_centre_admin,
-    "assigned_juror": lambda w: w.jurors[0],
-    "enrolled_candidate": lambda w: w.candidates[0],
-}
-WHO = [("anonymous", False), ("certifier_admin", True), ("centre_admin", True),
-       ("other_centre_admin", False), ("assigned_juror", False), ("enrolled_candidate", False)]
+from tests.factories import ACTORS as USERS
+from tests.factories import ADMINS_OF_THE_SESSION as WHO
 
 
 @pytest.fixture

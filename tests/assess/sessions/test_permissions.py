@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from flask_login import AnonymousUserMixin
 
 from assess.core.columns import utcnow
 from assess.sessions.permissions import can_create_session, can_manage_session, can_view_session
+from tests.factories import ACTORS as USERS
+from tests.factories import ADMINS_OF_THE_SESSION as WHO
 from workflows.session import SessionStatus
-
-USERS = {
-    "anonymous": lambda w: AnonymousUserMixin(),
-    "certifier_admin": lambda w: w.admin,
-    "centre_admin": lambda w: w.centre_admin,
-    "other_centre_admin": lambda w: w.other_centre_admin,
-    "assigned_juror": lambda w: w.jurors[0],
-    "enrolled_candidate": lambda w: w.candidates[0],
-}
-WHO = [("anonymous", False), ("certifier_admin", True), ("centre_admin", True),
-       ("other_centre_admin", False), ("assigned_juror", False), ("enrolled_candidate", False)]
 
 
 @pytest.fixture
