@@ -90,8 +90,14 @@ class Config:
     OUTBOX_SWEEP_INTERVAL = _env_int("OUTBOX_SWEEP_INTERVAL", 30)
     # A row still not done after this many deliveries is left for an operator (last_error).
     OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 25)
-    # Seconds a running delivery keeps the sweep from starting the same work again.
-    OUTBOX_RUNNING_LEASE = _env_int("OUTBOX_RUNNING_LEASE", 15 * 60)
+    # Seconds a running delivery holds its row: a long task renews it as it reports
+    # progress (its heartbeat); a worker that died is taken over once it lapses.
+    OUTBOX_RUNNING_LEASE = _env_int("OUTBOX_RUNNING_LEASE", 60)
+    # Seconds after which a notification claimed by a delivery nobody can see any more
+    # (not an earlier attempt of its own outbox row) is sent again.
+    NOTIFICATION_CLAIM_LEASE = _env_int("NOTIFICATION_CLAIM_LEASE", 10 * 60)
+    # Candidates computed per batch: progress (and the heartbeat) is committed after each.
+    RESULTS_COMPUTE_BATCH = _env_int("RESULTS_COMPUTE_BATCH", 50)
     # In tests, tasks may run in-process; never in production.
     CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 

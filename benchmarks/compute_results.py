@@ -254,7 +254,6 @@ def read_outcomes(session_id: int) -> dict[int, tuple]:
 def measure_size(app, session_id: int, admin_id: int, n: int, repeats: int) -> SizeResult:
     from assess.accounts.models import User
     from assess.extensions import db
-    from assess.results.compute import DEFAULT_BATCH
     from assess.results.operations import start_compute
     from assess.results.tasks import compute_results
     from assess.sessions.models import CertificationSession
@@ -279,7 +278,7 @@ def measure_size(app, session_id: int, admin_id: int, n: int, repeats: int) -> S
     with count_statements(db.engine) as statements:
         compute_results({"job_id": job["id"]})
     reads = sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
-    batch = app.config.get("RESULTS_COMPUTE_BATCH", DEFAULT_BATCH)
+    batch = app.config["RESULTS_COMPUTE_BATCH"]
     return SizeResult(n, math.ceil(n / batch), naive, set_based, reads, naive_outcomes,
                       set_based_outcomes)
 

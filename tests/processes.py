@@ -90,3 +90,49 @@ def wait_until(predicate: Callable[[], object], timeout: float, what: str,
             pytest.fail(f"timed out after {timeout} s waiting for: {what}\n"
                         + (tail(log) if log else ""))
         time.sleep(0.2)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of ``pid`` (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+class OwnRedis:
+    """A Redis server of the test's own, on a free port, stopped by its pid: tests that
+    kill workers (whose unacknowledged messages stay behind) never touch the machine's."""
+
+    def __init__(self, tmp: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = tmp / f"redis-{self.port}.log"
+        self.proc = start(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                           "--save", "", "--appendonly", "no", "--dir", str(tmp)],
+                          os.environ.copy(), self.log)
+
+    def wait_ready(self) -> None:
+        import redis
+
+        def answers():
+            try:
+                return redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping()
+            except redis.RedisError:
+                return False
+
+        wait_until(answers, 15, f"own redis on port {self.port}", self.log, self.proc)
+
+    def stop(self) -> None:
+        stop(self.proc, timeout=10)

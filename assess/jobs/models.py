@@ -41,6 +41,9 @@ class Job(db.Model):
     message: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # Written with each progress report: a running job whose heartbeat is old lost its
+    # worker (the outbox sweep resumes it once its lease lapses).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 
     @property

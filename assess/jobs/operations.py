@@ -6,10 +6,14 @@ it every few items without reloading (or expiring) the objects it works on.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from sqlalchemy import select, update
 
 from ..core.columns import utcnow
 from ..extensions import db
+from ..outbox.operations import renew_lease
 from .models import Job, JobStatus
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -39,14 +43,27 @@ def has_active_job(kind: str, session_id: int) -> bool:
     ) is not None
 
 
-def mark_running(job_id: int, total: int) -> None:
+def mark_running(job_id: int, total: int, outbox_id: int | None = None) -> None:
+    now = utcnow()
     db.session.execute(update(Job).where(Job.id == job_id).values(
-        status=JobStatus.RUNNING, done=0, total=total, message=None, started_at=utcnow(),
-        finished_at=None))
+        status=JobStatus.RUNNING, done=0, total=total, message=None, started_at=now,
+        heartbeat_at=now, finished_at=None))
+    renew_lease(outbox_id)
 
 
-def set_progress(job_id: int, done: int) -> None:
-    db.session.execute(update(Job).where(Job.id == job_id).values(done=done))
+def set_progress(job_id: int, done: int, outbox_id: int | None = None) -> None:
+    """Progress, and the heartbeat of the job and of the outbox row that runs it."""
+    db.session.execute(update(Job).where(Job.id == job_id).values(done=done,
+                                                                  heartbeat_at=utcnow()))
+    renew_lease(outbox_id)
+
+
+def seems_interrupted(job: Job) -> bool:
+    """Running, but silent for longer than a lease: its worker probably died. The outbox
+    sweep takes it over (resumes it) as soon as a worker runs."""
+    lease = timedelta(seconds=current_app.config["OUTBOX_RUNNING_LEASE"])
+    return (job.status == JobStatus.RUNNING and job.heartbeat_at is not None
+            and job.heartbeat_at < utcnow() - lease)
 
 
 def mark_done(job_id: int, message: str | None = None) -> None:
@@ -62,4 +79,5 @@ def mark_failed(job_id: int, message: str) -> None:
 def status_dict(job: Job) -> dict:
     """The JSON a progress bar polls."""
     return {"status": str(job.status), "done": job.done, "total": job.total,
-            "percent": job.percent, "message": job.message}
+            "percent": job.percent, "message": job.message,
+            "interrupted": seems_interrupted(job)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 import sys
 from email.message import EmailMessage
+import hashlib
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -14,19 +15,30 @@ from flask import current_app
 outbox: list[EmailMessage] = []
 
 
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
+DOMAIN = "assess.localhost"
+
+
+def message_id_for(notification) -> str:
+    """The same Message-ID however often the notification is sent: a mail server or a
+    reader recognises a duplicate (and the file sink simply writes the same file)."""
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:16]
+    return f"<n{notification.id}.{digest}@{DOMAIN}>"
+
+
+def build_message(to: str, subject: str, body: str, message_id: str | None = None
+                  ) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False, usegmt=True)
-    msg["Message-ID"] = make_msgid(domain="assess.localhost")
+    msg["Message-ID"] = message_id or make_msgid(domain=DOMAIN)
     msg.set_content(body)
     return msg
 
 
-def send(to: str, subject: str, body: str) -> None:
-    msg = build_message(to, subject, body)
+def send(to: str, subject: str, body: str, message_id: str | None = None) -> None:
+    msg = build_message(to, subject, body, message_id)
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "memory":
         outbox.append(msg)

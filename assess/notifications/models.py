@@ -39,6 +39,8 @@ class Notification(db.Model):
     status = enum_column(NotificationStatus, "notification_status", nullable=False,
                          default=NotificationStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
-    # When the current delivery claimed it (SENDING); kept once sent.
+    # When the current delivery claimed it (SENDING), and which outbox attempt did; kept
+    # once sent.
     claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    claim_attempt: Mapped[int | None]
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

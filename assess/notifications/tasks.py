@@ -1,10 +1,20 @@
-"""The worker side of notifications: send one e-mail, once, however often delivered."""
+"""The worker side of notifications: send one e-mail, at least once and never lost.
+
+A delivery claims the notification ("sending", with its time and the outbox attempt
+that claimed it) and commits before talking to the mail server, so that no lock is held
+during a slow SMTP exchange; it records "sent" only once the server accepted the message.
+A later delivery of the same outbox row (its worker died) finds the claim of an earlier
+attempt and sends again: the one window left is a worker killed after the server accepted
+and before "sent" was recorded, which gives one duplicate with the same Message-ID, never
+a loss.
+"""
 
 from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import or_, update
 
 from ..core.columns import utcnow
@@ -14,20 +24,17 @@ from . import mail
 from .models import Notification, NotificationStatus
 from .operations import SEND_TASK
 
-# Longer than any SMTP exchange (30 s timeout): an older claim was a worker that died.
-CLAIM_LEASE = timedelta(minutes=10)
-
 
 @handler(SEND_TASK)
 def send_notification(payload: dict) -> None:
-    """Send the e-mail once, however often the row is delivered."""
+    """Send the e-mail, however often the row is delivered."""
     nid = payload["notification_id"]
-    claimed_at = _claim(nid)
+    claimed_at = _claim(nid, payload.get("attempt", 0))
     if claimed_at is None:
-        return  # already sent (or being sent) by another delivery
+        return  # sent, or being sent by a live delivery
     n = db.session.get(Notification, nid)
     try:
-        mail.send(n.recipient_email, n.subject, n.body)
+        mail.send(n.recipient_email, n.subject, n.body, message_id=mail.message_id_for(n))
     except Exception as exc:
         _release(nid, claimed_at)  # back to pending: the retry sends it
         if isinstance(exc, OSError | smtplib.SMTPException):
@@ -36,20 +43,24 @@ def send_notification(payload: dict) -> None:
     _mark_sent(nid, claimed_at)
 
 
-def _claim(nid: int):
-    """Move the row from "pending" to "sending" by a conditional update, committed BEFORE
-    sending: a second delivery finds nothing to claim, and no lock is held during a slow
-    SMTP exchange (on SQLite it would block every writer). A claim older than CLAIM_LEASE
-    means the worker died mid-send: it is claimed again. Returns the claim's time, or None."""
+def _claim(nid: int, attempt: int):
+    """Move the row to "sending" by a conditional update, committed BEFORE sending: a
+    concurrent delivery finds nothing to claim. A claim is taken again when an earlier
+    attempt of the same outbox row made it (that delivery's worker died: the outbox only
+    delivers a row again once its lease lapsed or its message came back from a lost
+    worker), or when it is older than NOTIFICATION_CLAIM_LEASE (a claim from elsewhere).
+    Returns the claim's time, or None."""
     now = utcnow()
+    lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_LEASE"])
+    sending = Notification.status == NotificationStatus.SENDING
     claimable = or_(
         Notification.status == NotificationStatus.PENDING,
-        (Notification.status == NotificationStatus.SENDING)
-        & (Notification.claimed_at < now - CLAIM_LEASE),
+        sending & (Notification.claim_attempt < attempt),
+        sending & (Notification.claimed_at < now - lease),
     )
     claimed = db.session.execute(
         update(Notification).where(Notification.id == nid, claimable)
-        .values(status=NotificationStatus.SENDING, claimed_at=now)
+        .values(status=NotificationStatus.SENDING, claimed_at=now, claim_attempt=attempt)
     ).rowcount
     db.session.commit()
     return now if claimed else None
@@ -73,6 +84,6 @@ def _release(nid: int, claimed_at) -> None:
         update(Notification)
         .where(Notification.id == nid, Notification.status == NotificationStatus.SENDING,
                Notification.claimed_at == claimed_at)
-        .values(status=NotificationStatus.PENDING, claimed_at=None)
+        .values(status=NotificationStatus.PENDING, claimed_at=None, claim_attempt=None)
     )
     db.session.commit()

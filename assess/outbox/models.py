@@ -21,7 +21,13 @@ class OutboxMessage(db.Model):
     # Idempotency: the same effect is queued once however often the operation is retried.
     key: Mapped[str] = mapped_column(sa.String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    # When the row was last handed to the broker (the sweep republishes it if it is not
+    # done OUTBOX_SWEEP_AFTER seconds later).
     dispatched_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # Until when a delivery holds it: set when a worker claims it, renewed by a long
+    # handler's heartbeat, pushed to the time of a scheduled retry. Past it, a worker that
+    # died is taken over by the sweep.
+    leased_until: Mapped[datetime | None] = mapped_column(sa.DateTime)
     done_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)

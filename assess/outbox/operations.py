@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..core.columns import utcnow
 from ..extensions import db
 from .models import OutboxMessage
 
@@ -35,3 +39,17 @@ def enqueue(task: str, payload: dict, key: str) -> OutboxMessage:
     """Queue ``task`` once for ``key``: a second call with the same key returns the first row."""
     message, _created = add_once(OutboxMessage(task=task, payload=payload, key=key), key)
     return message
+
+
+def lease_end():
+    """When a lease taken or renewed now ends (OUTBOX_RUNNING_LEASE seconds ahead)."""
+    return utcnow() + timedelta(seconds=current_app.config["OUTBOX_RUNNING_LEASE"])
+
+
+def renew_lease(outbox_id: int | None) -> None:
+    """The heartbeat of a long handler: this delivery is alive, keep the sweep away for
+    one more lease. Committed with the handler's next commit (its progress)."""
+    if outbox_id is not None:
+        db.session.execute(update(OutboxMessage)
+                           .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
+                           .values(leased_until=lease_end()))

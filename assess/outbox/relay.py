@@ -74,27 +74,26 @@ def _run_here(celery, ids: list[int]) -> None:
 
 
 def _mark_dispatched(ids: list[int]) -> None:
-    # The latest dispatch: the sweep republishes only rows stuck long after it. A time in
-    # the future is a worker's lease (running, or retry due then): it is kept.
+    # The latest dispatch: the sweep republishes only rows stuck long after it (a running
+    # delivery's lease is a column of its own, left alone).
     if ids:
-        now = utcnow()
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids),
-                   or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at < now))
-            .values(dispatched_at=now))
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                           .values(dispatched_at=utcnow()))
         db.session.commit()
 
 
 def stale_ids(older_than_seconds: int) -> list[int]:
-    """Rows not done, not dispatched in the last ``older_than_seconds`` and not given up
+    """Rows not done, not dispatched in the last ``older_than_seconds``, held by no live
+    delivery (no lease, or a lease its worker did not renew) and not given up
     (``OUTBOX_MAX_ATTEMPTS``): published again by the periodic sweep."""
-    limit = utcnow() - timedelta(seconds=older_than_seconds)
+    now = utcnow()
+    limit = now - timedelta(seconds=older_than_seconds)
     max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
     return list(db.session.scalars(
         select(OutboxMessage.id)
         .where(OutboxMessage.done_at.is_(None))
         .where(or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at < limit))
+        .where(or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now))
         .where(OutboxMessage.created_at < limit)
         .where(OutboxMessage.attempts < max_attempts)
         .order_by(OutboxMessage.id)

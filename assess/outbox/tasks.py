@@ -11,12 +11,13 @@ from datetime import timedelta
 from celery import Celery
 from flask import current_app
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ..core.columns import utcnow
 from ..extensions import db
 from .handlers import HANDLERS, TransientError
 from .models import OutboxMessage
+from .operations import lease_end
 from .relay import DELIVER_TASK, publish, stale_ids
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,14 @@ def deliver_outbox(task, outbox_id: int) -> str:
     claimed = _claim(outbox_id)
     if claimed is None:
         return "done or missing"
-    name, payload = claimed
+    name, payload, attempt = claimed
     try:
         handle = HANDLERS.get(name)
         if handle is None:
             raise LookupError(f"no outbox handler for {name!r}")
-        handle(dict(payload, outbox_id=outbox_id))
+        # The attempt number tells a handler whether a claim it finds was left by an
+        # earlier delivery of this same row (a worker that died): see notifications.tasks.
+        handle(dict(payload, outbox_id=outbox_id, attempt=attempt))
         # In the handler's transaction when it did not commit: its writes and "done" together.
         _mark_done(outbox_id)
         db.session.commit()
@@ -69,39 +72,42 @@ def _retry_countdown(task, exc: Exception) -> int | None:
     return 0 if task.request.is_eager else backoff(task.request.retries)
 
 
-def _claim(outbox_id: int) -> tuple[str, dict] | None:
-    """Count the attempt, unless the row is done (or gone): then there is nothing to do."""
-    # While it runs, the row counts as dispatched until the lease ends: a long handler
-    # (results of a big session) is not republished by the sweep in the meantime.
-    lease = timedelta(seconds=current_app.config["OUTBOX_RUNNING_LEASE"])
+def _claim(outbox_id: int) -> tuple[str, dict, int] | None:
+    """Count the attempt and take the lease, unless the row is done (or gone): then there
+    is nothing to do. Returns (task, payload, attempt number)."""
+    # While it runs, the row is leased: the sweep leaves it alone as long as the lease is
+    # renewed (a long handler's heartbeat), and takes it over soon after it lapses.
     counted = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
-        .values(attempts=OutboxMessage.attempts + 1, dispatched_at=utcnow() + lease)
+        .values(attempts=OutboxMessage.attempts + 1, leased_until=lease_end())
     ).rowcount
     if not counted:
         db.session.rollback()
         return None
-    message = db.session.get(OutboxMessage, outbox_id)
-    claimed = (message.task, dict(message.payload or {}))
+    task, payload, attempt = db.session.execute(
+        select(OutboxMessage.task, OutboxMessage.payload, OutboxMessage.attempts)
+        .where(OutboxMessage.id == outbox_id)).one()
     db.session.commit()
-    return claimed
+    return task, dict(payload or {}), attempt
 
 
 def _mark_done(outbox_id: int) -> None:
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
-        .values(done_at=utcnow())
+        .values(done_at=utcnow(), leased_until=None)
     )
 
 
 def _record_failure(outbox_id: int, exc: Exception, retry_in: int | None) -> None:
-    """Keep the error on the row. A retry due later counts as a dispatch at that time,
-    so the sweep does not republish a row whose retry is already scheduled; without a
+    """Keep the error on the row. A retry scheduled by Celery holds the lease until it is
+    due (and one lease more), so the sweep does not republish it meanwhile; without a
     retry, the sweep takes the row again OUTBOX_SWEEP_AFTER seconds from now."""
-    values = {"last_error": f"{type(exc).__name__}: {exc}"[:2000],
-              "dispatched_at": utcnow() + timedelta(seconds=retry_in or 0)}
+    now = utcnow()
+    values = {"last_error": f"{type(exc).__name__}: {exc}"[:2000], "dispatched_at": now,
+              "leased_until": (lease_end() + timedelta(seconds=retry_in)
+                               if retry_in is not None else None)}
     log.warning("outbox %s failed (%s)%s", outbox_id, values["last_error"],
                 f"; retry in {retry_in} s" if retry_in is not None else "")
     try:

@@ -32,18 +32,19 @@ from .models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
 
 COMPUTE_TASK = "results.compute"
 JOB_KIND = "compute_results"
-DEFAULT_BATCH = 50
 
 
-def compute_session(job_id: int, session_id: int, actor_id: int | None = None) -> Counter:
-    """Compute (or recompute) every result of the session, reporting progress on the job.
+def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
+                    outbox_id: int | None = None) -> Counter:
+    """Compute (or recompute) every result of the session, reporting progress on the job
+    (each report is also the heartbeat that renews the lease of ``outbox_id``).
     A result that a recompute changes is audited with its old and new values, in the name
     of ``actor_id`` (who asked for the computation)."""
     session = db.session.get(CertificationSession, session_id)
     scale = q.scale_of(session.referential_version.data)
     blocks = q.blocks_of_version(session.referential_version_id)
     enrolled = q.enrolled_blocks(session_id)
-    jobs.mark_running(job_id, len(enrolled))
+    jobs.mark_running(job_id, len(enrolled), outbox_id)
     db.session.commit()
 
     grades = q.evaluator_levels(session_id)
@@ -70,7 +71,7 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None) -
         changes = _write_blocks(block_rows, old_blocks) + _write_titles(title_rows, old_titles)
         _audit_changes(changes, actor_id, session_id, job_id)
         done += len(batch)
-        jobs.set_progress(job_id, done)
+        jobs.set_progress(job_id, done, outbox_id)
         db.session.commit()
     _audit_changes(_delete_stale(old_blocks, enrolled), actor_id, session_id, job_id)
     counts["enrolments"] = len(enrolled)
@@ -179,7 +180,7 @@ def finish_job(job: Job, actor_id: int | None, counts: Counter) -> None:
 
 
 def _batch_size() -> int:
-    return max(1, int(current_app.config.get("RESULTS_COMPUTE_BATCH", DEFAULT_BATCH)))
+    return max(1, int(current_app.config["RESULTS_COMPUTE_BATCH"]))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -28,6 +28,7 @@ def session_results(session_id: int):
     ctx = operations.workflow_context(session)
     return render_template(
         "results/session.html", session=session, job=job, summary=session_summary(session),
+        job_interrupted=job is not None and jobs.seems_interrupted(job),
         actions=SESSION.allowed_actions(session.status, ctx), ctx=ctx,
     )
 

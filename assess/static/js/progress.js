@@ -18,7 +18,8 @@
   if (refresh) { refresh.hidden = true; }  // the page updates itself
 
   function label(data) {
-    var text = box.getAttribute("data-label-" + data.status) || "";
+    var key = data.interrupted ? "interrupted" : data.status;
+    var text = box.getAttribute("data-label-" + key) || "";
     return text.replace("{done}", data.done).replace("{total}", data.total);
   }
 

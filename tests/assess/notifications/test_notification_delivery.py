@@ -124,7 +124,7 @@ def test_handler_called_twice_sends_one_email(app, db, queued, mail_outbox):
 
 def test_mail_failure_returns_to_pending_and_is_transient(app, db, queued, monkeypatch,
                                                           mail_outbox):
-    def refuse(*args):
+    def refuse(*args, **kwargs):
         raise ConnectionRefusedError("[Errno 111] Connection refused")
 
     monkeypatch.setattr(mail, "send", refuse)
@@ -166,7 +166,7 @@ def test_a_sent_notification_is_never_sent_again(db, queued, mail_outbox):
 def test_the_record_says_sending_while_the_server_has_not_answered(db, queued, monkeypatch):
     seen = []
 
-    def record_state(*_args):
+    def record_state(*_args, **_kwargs):
         db.session.expire_all()
         seen.append(notification(db, queued.id).status)
 

@@ -94,7 +94,7 @@ def test_a_rolled_back_row_is_not_published(db, broker):
 def test_eager_commit_runs_the_handler_once(db, calls):
     message = enqueue(TASK, {"n": 1}, key="k-1")
     relay.commit()
-    assert calls.seen == [{"n": 1, "outbox_id": message.id}]
+    assert calls.seen == [{"n": 1, "outbox_id": message.id, "attempt": 1}]
     done = row(db, message.id)
     assert done.done_at is not None and done.attempts == 1 and done.last_error is None
 
@@ -124,7 +124,7 @@ def test_sweep_delivers_in_eager_mode(app, db, broker, calls):
     backdate(db, message.id)
     app.extensions["celery"].conf.task_always_eager = True
     app.extensions["celery"].tasks[SWEEP_TASK].apply()
-    assert calls.seen == [{"n": 1, "outbox_id": message.id}]
+    assert calls.seen == [{"n": 1, "outbox_id": message.id, "attempt": 1}]
     assert row(db, message.id).done_at is not None
 
 
@@ -135,8 +135,10 @@ def test_stale_ids_selects_rows_stuck_long_enough(app, db):
         "dispatched long ago": OutboxMessage(task=TASK, key="b", created_at=old,
                                              dispatched_at=old),
         "dispatched now": OutboxMessage(task=TASK, key="c", created_at=old, dispatched_at=now),
-        "retry due later": OutboxMessage(task=TASK, key="d", created_at=old,
-                                         dispatched_at=now + timedelta(minutes=5)),
+        "retry due later": OutboxMessage(task=TASK, key="d", created_at=old, dispatched_at=old,
+                                         leased_until=now + timedelta(minutes=5)),
+        "lease lapsed": OutboxMessage(task=TASK, key="h", created_at=old, dispatched_at=old,
+                                      leased_until=now - timedelta(seconds=1)),
         "done": OutboxMessage(task=TASK, key="e", created_at=old, done_at=now),
         "just created": OutboxMessage(task=TASK, key="f", created_at=now),
         "given up": OutboxMessage(task=TASK, key="g", created_at=old,
@@ -144,7 +146,8 @@ def test_stale_ids_selects_rows_stuck_long_enough(app, db):
     }
     db.session.add_all(rows.values())
     db.session.commit()
-    assert relay.stale_ids(60) == [rows["never dispatched"].id, rows["dispatched long ago"].id]
+    assert relay.stale_ids(60) == [rows["never dispatched"].id, rows["dispatched long ago"].id,
+                                   rows["lease lapsed"].id]
 
 
 def test_transient_error_is_retried_and_recorded(db, calls):
@@ -152,7 +155,7 @@ def test_transient_error_is_retried_and_recorded(db, calls):
     message = enqueue(TASK, {"n": 1}, key="k-1")
     relay.commit()
     done = row(db, message.id)
-    assert calls.seen == [{"n": 1, "outbox_id": message.id}]
+    assert calls.seen == [{"n": 1, "outbox_id": message.id, "attempt": 2}]  # the retry
     assert done.done_at is not None
     assert done.attempts == 2
     assert done.last_error == "TransientError: smtp down"  # kept: it says what happened
@@ -192,7 +195,7 @@ def test_worker_schedules_retry_with_backoff(app, db, calls):
     assert isinstance(scheduled["exc"], TransientError)
     stuck = row(db, message.id)
     assert stuck.last_error == "TransientError: smtp down"
-    assert stuck.dispatched_at > utcnow() + timedelta(seconds=30)
+    assert stuck.leased_until > utcnow() + timedelta(seconds=40)  # the retry's due time, and more
     backdate(db, message.id)
     assert relay.stale_ids(60) == []
 
@@ -235,13 +238,24 @@ def test_publishing_twice_delivers_once(app, db, calls, broker):
 
 
 def test_a_running_delivery_keeps_the_sweep_away(app, db, monkeypatch, broker):
-    """A long handler (results of a big session) is not republished while it runs."""
+    """A handler is not republished while it runs and renews its lease (its heartbeat);
+    once the lease lapses (its worker died), the sweep takes the row over."""
+    from assess.outbox.operations import renew_lease
+
     seen = {}
+    lease = app.config["OUTBOX_RUNNING_LEASE"]
 
     def slow(payload):
-        seen["lease"] = db.session.get(OutboxMessage, payload["outbox_id"]).dispatched_at
-        relay.publish([payload["outbox_id"]])  # a late publish does not shorten the lease
-        seen["after publish"] = row(db, payload["outbox_id"]).dispatched_at
+        outbox_id = payload["outbox_id"]
+        seen["lease"] = row(db, outbox_id).leased_until
+        relay.publish([outbox_id])  # a late publish does not shorten the lease
+        seen["after publish"] = row(db, outbox_id).leased_until
+        seen["swept while running"] = relay.stale_ids(0)
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
+                           .values(leased_until=utcnow() - timedelta(seconds=1)))
+        seen["swept once lapsed"] = relay.stale_ids(0)
+        renew_lease(outbox_id)  # the heartbeat
+        seen["swept after heartbeat"] = relay.stale_ids(0)
 
     monkeypatch.setitem(HANDLERS, TASK, slow)
     message = enqueue(TASK, {}, key="k-1")
@@ -249,8 +263,13 @@ def test_a_running_delivery_keeps_the_sweep_away(app, db, monkeypatch, broker):
     backdate(db, message.id)
     with app.app_context():  # the worker's own context and session
         app.extensions["celery"].tasks[relay.DELIVER_TASK].apply(args=[message.id])
-    assert seen["lease"] > utcnow() + timedelta(minutes=10)
+    assert utcnow() + timedelta(seconds=lease - 10) < seen["lease"]
+    assert seen["lease"] < utcnow() + timedelta(seconds=lease + 1)
     assert seen["after publish"] == seen["lease"]
+    assert seen["swept while running"] == []
+    assert seen["swept once lapsed"] == [message.id]
+    assert seen["swept after heartbeat"] == []
+    assert row(db, message.id).leased_until is None  # done: no lease left
 
 
 def test_a_concurrent_duplicate_key_returns_the_first_row(app, db, monkeypatch):

@@ -76,7 +76,8 @@ def test_job_status_json_and_progress_bar(db, world, client, as_user):
     as_user(w.centre_admin)
 
     data = client.get(f"/jobs/{job.id}").get_json()
-    assert data == {"status": "running", "done": 1, "total": 3, "percent": 33, "message": None}
+    assert data == {"status": "running", "done": 1, "total": 3, "percent": 33, "message": None,
+                    "interrupted": False}
 
     html = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
     assert '<progress id="job-progress" value="1"' in html and 'max="3"' in html
@@ -145,3 +146,22 @@ def test_the_compute_button_is_refused_without_candidates(db, world, client, as_
                            follow_redirects=True)
     assert "aucun candidat inscrit" in response.get_data(as_text=True)
     assert db.session.scalar(select(Job.id)) is None
+
+
+def test_a_job_whose_worker_went_silent_says_it_will_resume(db, world, client, as_user, app):
+    from datetime import timedelta
+
+    from assess.core.columns import utcnow
+
+    w = world(candidates=1)
+    job = _queued_job(db, w)
+    job.status, job.started_at = JobStatus.RUNNING, utcnow()
+    job.heartbeat_at = utcnow() - timedelta(seconds=app.config["OUTBOX_RUNNING_LEASE"] + 5)
+    db.session.commit()
+    as_user(w.centre_admin)
+    assert client.get(f"/jobs/{job.id}").get_json()["interrupted"] is True
+    html = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
+    assert "semble interrompu" in html and "reprendra seul" in html
+    job.heartbeat_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/jobs/{job.id}").get_json()["interrupted"] is False

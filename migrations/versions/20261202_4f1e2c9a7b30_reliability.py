@@ -1,0 +1,55 @@
+"""reliability
+
+Leases apart from dispatches (a running delivery renews its lease with a heartbeat, a
+dead worker's row is taken over once it lapses), the outbox attempt that claimed a
+notification, and the heartbeat of a job.
+
+Revision ID: 4f1e2c9a7b30
+Revises: 80d300161820
+Create Date: 2026-12-02 00:30:00.000000
+
+"""
+from datetime import datetime, timezone
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '4f1e2c9a7b30'
+down_revision = '80d300161820'
+branch_labels = None
+depends_on = None
+
+
+def _now():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def upgrade():
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('leased_until', sa.DateTime(), nullable=True))
+    # The earlier code kept a running delivery's lease in dispatched_at, in the future.
+    op.get_bind().execute(sa.text(
+        "UPDATE outbox SET leased_until = dispatched_at, dispatched_at = :now "
+        "WHERE dispatched_at > :now"), {"now": _now()})
+
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('claim_attempt', sa.Integer(), nullable=True))
+
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_column('heartbeat_at')
+
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_column('claim_attempt')
+
+    op.execute("UPDATE outbox SET dispatched_at = leased_until "
+               "WHERE leased_until IS NOT NULL "
+               "AND (dispatched_at IS NULL OR leased_until > dispatched_at)")
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_column('leased_until')
