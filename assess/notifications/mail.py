@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import sys
 from email.message import EmailMessage
-import hashlib
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 

@@ -84,13 +84,13 @@ def test_a_computation_survives_its_worker_being_killed(fault_stack):
         return db.session.execute(select(Job.status, Job.done).where(Job.id == job_id)).one()
 
     recoveries = []
-    for k in range(KILLS):
+    for _ in range(KILLS):
         db.session.rollback()
         job = start_compute(admin, db.session.get(type(session), session_id))
         relay.commit()
         job_id = job.id
         # Killed a fifth of the way through.
-        wait_until(lambda: job_state(job_id).done >= CANDIDATES // 5, 120,
+        wait_until(lambda job_id=job_id: job_state(job_id).done >= CANDIDATES // 5, 120,
                    f"job {job_id} under way", stack.worker_log)
         assert job_state(job_id).status == JobStatus.RUNNING
         os.killpg(stack.worker.pid, signal.SIGKILL)
@@ -98,7 +98,7 @@ def test_a_computation_survives_its_worker_being_killed(fault_stack):
         wait_until(lambda: not group_alive(stack.worker.pid), 10, "worker group gone")
         stack.start_worker()
         restarted = time.monotonic()
-        wait_until(lambda: job_state(job_id).status == JobStatus.DONE, 120,
+        wait_until(lambda job_id=job_id: job_state(job_id).status == JobStatus.DONE, 120,
                    f"job {job_id} done after the restart", stack.worker_log)
         recoveries.append(time.monotonic() - restarted)
 
