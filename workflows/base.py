@@ -118,6 +118,14 @@ class Lifecycle:
             if state in t.sources and all(g(ctx) is None for g in t.guards)
         ]
 
+    def refusal(self, action: str, state: str, context: Any) -> str | None:
+        """Why ``action`` is refused now (to show next to a disabled button), or None."""
+        try:
+            self.check(action, state, context)
+        except TransitionRefused as exc:
+            return exc.reason
+        return None
+
     def check(self, action: str, state: str, context: Any) -> str:
         """Return the target state of ``action`` from ``state`` or raise ``TransitionRefused``."""
         ctx = self._checked(context)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
@@ -34,13 +35,20 @@ COMPUTE_TASK = "results.compute"
 JOB_KIND = "compute_results"
 
 
+@dataclass(frozen=True)
+class Computed:
+    counts: Counter  # outcomes, for the audit of the job
+    basis: str  # what the results were computed from (queries.results_basis)
+
+
 def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
-                    outbox_id: int | None = None) -> Counter:
+                    outbox_id: int | None = None) -> Computed:
     """Compute (or recompute) every result of the session, reporting progress on the job
     (each report is also the heartbeat that renews the lease of ``outbox_id``).
     A result that a recompute changes is audited with its old and new values, in the name
     of ``actor_id`` (who asked for the computation)."""
     session = db.session.get(CertificationSession, session_id)
+    basis = q.results_basis(session_id)  # before reading the grades: a later change is stale
     scale = q.scale_of(session.referential_version.data)
     blocks = q.blocks_of_version(session.referential_version_id)
     enrolled = q.enrolled_blocks(session_id)
@@ -75,7 +83,7 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
         db.session.commit()
     _audit_changes(_delete_stale(old_blocks, enrolled), actor_id, session_id, job_id)
     counts["enrolments"] = len(enrolled)
-    return counts
+    return Computed(counts, basis)
 
 
 def _block_result(info: q.BlockInfo, sheets: q.Sheets | None, scale: Scale) -> tuple:
@@ -163,13 +171,17 @@ def _audit_changes(changes: list[Change], actor_id: int | None, session_id: int,
             for model, row_id, old, new in changes])
 
 
-def finish_job(job: Job, actor_id: int | None, counts: Counter) -> None:
-    """Move the session to "results computed" and audit the job, once per job."""
+def finish_job(job: Job, actor_id: int | None, computed: Computed) -> None:
+    """Move the session to "results computed", record what the results were computed
+    from, and audit the job, once per job."""
+    counts = computed.counts
     session = db.session.get(CertificationSession, job.session_id)
     # This job is the one running: the guard is asked about any other.
     ctx = SessionContext(enrolment_count=counts["enrolments"], job_running=False,
-                         result_count=counts["enrolments"])
+                         result_count=counts["enrolments"], results_stale=False,
+                         pending_results=counts[f"bloc_{PENDING}"])
     session.status = SESSION.check("compute", session.status, ctx)
+    session.results_basis = computed.basis
     already = db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "results.computed", AuditEvent.object_type == "Job",
         AuditEvent.object_id == job.id))

@@ -31,9 +31,15 @@ def enrolment_count(session_id: int) -> int:
 
 def workflow_context(session) -> SessionContext:
     """What the session lifecycle's guards need to decide on compute and publish."""
-    return SessionContext(enrolment_count=enrolment_count(session.id),
-                          job_running=jobs.has_active_job(JOB_KIND, session.id),
-                          result_count=q.result_count(session.id))
+    results = q.result_count(session.id)
+    return SessionContext(
+        enrolment_count=enrolment_count(session.id),
+        job_running=jobs.has_active_job(JOB_KIND, session.id),
+        result_count=results,
+        # Results computed from other inputs than today's (a sheet submitted, changed or
+        # reopened since, an enrolment added) may not be published.
+        results_stale=bool(results) and session.results_basis != q.results_basis(session.id),
+        pending_results=q.pending_count(session.id) if results else 0)
 
 
 def start_compute(actor, session) -> Job:

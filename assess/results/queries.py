@@ -138,6 +138,39 @@ def existing_title_results(session_id: int) -> dict[int, tuple[int, str]]:
     return {r[1]: (r[0], r[2]) for r in rows}
 
 
+def results_basis(session_id: int) -> str:
+    """What the session's results are computed from, in one statement: enrolments and their
+    blocs, assignments, and the submitted sheets (how many, and the sum of their versions:
+    every change to a sheet bumps its version). Drafts do not count (grading is blind: a
+    draft changes no result). Equal bases, equal inputs."""
+    enrolments = select(Enrolment.id).where(Enrolment.session_id == session_id)
+    sheets = (select(GradingSheet).join(Assignment, Assignment.id == GradingSheet.assignment_id)
+              .where(Assignment.enrolment_id.in_(enrolments),
+                     GradingSheet.status == SheetStatus.SUBMITTED).subquery())
+
+    def scalar(query):
+        return query.scalar_subquery()
+
+    row = db.session.execute(select(
+        scalar(select(func.count()).select_from(enrolments.subquery())),
+        scalar(select(func.count()).select_from(enrolment_blocks)
+               .where(enrolment_blocks.c.enrolment_id.in_(enrolments))),
+        scalar(select(func.count(Assignment.id)).where(Assignment.enrolment_id.in_(enrolments))),
+        scalar(select(func.count()).select_from(sheets)),
+        scalar(select(func.coalesce(func.sum(sheets.c.version), 0))),
+    )).one()
+    return "e{}/b{}/a{}/s{}/v{}".format(*row)
+
+
+def pending_count(session_id: int) -> int:
+    """Computed bloc results still waiting for a submitted sheet."""
+    return db.session.scalar(
+        select(func.count(BlockResult.id))
+        .join(Enrolment, Enrolment.id == BlockResult.enrolment_id)
+        .where(Enrolment.session_id == session_id, BlockResult.outcome == BlockOutcome.PENDING)
+    ) or 0
+
+
 def result_count(session_id: int) -> int:
     return db.session.scalar(
         select(func.count(TitleResult.id))

@@ -16,8 +16,8 @@ def compute_results(payload: dict) -> None:
         return  # already computed: a second delivery changes nothing
     job_id, session_id, actor_id = job.id, job.session_id, job.created_by_id
     try:
-        counts = compute_session(job_id, session_id, actor_id, payload.get("outbox_id"))
-        finish_job(job, actor_id, counts)
+        computed = compute_session(job_id, session_id, actor_id, payload.get("outbox_id"))
+        finish_job(job, actor_id, computed)
         jobs.mark_done(job_id)
         db.session.commit()
     except Exception as exc:

@@ -30,6 +30,7 @@ def session_results(session_id: int):
         "results/session.html", session=session, job=job, summary=session_summary(session),
         job_interrupted=job is not None and jobs.seems_interrupted(job),
         actions=SESSION.allowed_actions(session.status, ctx), ctx=ctx,
+        publish_refusal=SESSION.refusal("publish", session.status, ctx),
     )
 
 

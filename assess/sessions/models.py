@@ -39,6 +39,9 @@ class CertificationSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     results_published_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # What the latest computation read (results.queries.results_basis): results computed
+    # from other inputs than today's are stale and may not be published.
+    results_basis: Mapped[str | None] = mapped_column(sa.String(120))
     version: Mapped[int] = mapped_column(default=1)
 
     centre = relationship("TrainingCentre")

@@ -40,8 +40,15 @@ def upgrade():
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(), nullable=True))
 
+    # Sessions computed before are stale until recomputed (no basis): safe, not blocking.
+    with op.batch_alter_table('certification_sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('results_basis', sa.String(length=120), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('certification_sessions', schema=None) as batch_op:
+        batch_op.drop_column('results_basis')
+
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_column('heartbeat_at')
 

@@ -61,9 +61,11 @@ def test_another_lifecycles_context_is_refused():
 
 def test_a_context_cannot_be_built_with_a_field_missing_or_misspelt():
     with pytest.raises(TypeError):
-        SessionContext(enrolment_count=1, job_running=False)  # result_count forgotten
+        SessionContext(enrolment_count=1, job_running=False, result_count=0,
+                       results_stale=False)  # pending_results forgotten
     with pytest.raises(TypeError):
-        SessionContext(enrolment_count=1, job_runing=False, result_count=0)
+        SessionContext(enrolment_count=1, job_runing=False, result_count=0,
+                       results_stale=False, pending_results=0)
 
 
 def test_guards_decide_and_allowed_actions_lists_only_passing_ones():
@@ -97,7 +99,8 @@ def test_refusal_is_rendered_through_the_installed_translator():
         assert refused.value.reason == "Not possible while “soumise”."
         with pytest.raises(TransitionRefused) as refused:
             SESSION.check("publish", "open",
-                          SessionContext(enrolment_count=0, job_running=False, result_count=0))
+                          SessionContext(enrolment_count=0, job_running=False, result_count=0,
+                                         results_stale=False, pending_results=0))
         assert refused.value.reason == "Not possible while “ouverte”."
     finally:
         base.set_translator(str)

@@ -8,8 +8,9 @@ from workflows import TransitionRefused
 from workflows.session import SESSION, SessionContext
 
 
-def ctx(enrolments=0, running=False, results=0) -> SessionContext:
-    return SessionContext(enrolment_count=enrolments, job_running=running, result_count=results)
+def ctx(enrolments=0, running=False, results=0, stale=False, pending=0) -> SessionContext:
+    return SessionContext(enrolment_count=enrolments, job_running=running, result_count=results,
+                          results_stale=stale, pending_results=pending)
 
 
 def test_compute_needs_enrolments_and_no_running_job():
@@ -40,3 +41,16 @@ def test_allowed_actions():
     assert SESSION.allowed_actions("open", ctx(enrolments=0)) == []
     assert SESSION.allowed_actions("results_computed", ctx(enrolments=1, results=1)) == [
         "compute", "publish"]
+
+
+def test_publish_refuses_stale_or_pending_results_and_says_so():
+    with pytest.raises(TransitionRefused, match="recalculez"):
+        SESSION.check("publish", "results_computed", ctx(results=2, stale=True))
+    with pytest.raises(TransitionRefused, match="2 résultat"):
+        SESSION.check("publish", "results_computed", ctx(results=2, pending=2))
+    assert SESSION.refusal("publish", "results_computed", ctx(results=2)) is None
+    assert "recalculez" in SESSION.refusal("publish", "results_computed",
+                                           ctx(results=2, stale=True))
+    # Recomputing stays possible: it is the way out.
+    assert "compute" in SESSION.allowed_actions("results_computed",
+                                                ctx(enrolments=2, results=2, stale=True))

@@ -143,3 +143,64 @@ def test_published_results_cannot_be_recomputed(db, computed, client):
     response = client.post(f"/sessions/{w.session.id}/resultats/calculer",
                            follow_redirects=True)
     assert "Action impossible" in response.get_data(as_text=True)
+
+
+def test_results_computed_before_the_sheets_were_submitted_are_not_published(
+        db, world, client, as_user, submit_sheet):
+    """Defect: computed while pending, the sheets submitted afterwards, then published: the
+    candidate got « en attente » results that could never be corrected."""
+    w = world(candidates=1, jurors=1)
+    as_user(w.centre_admin)
+    assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302
+    page = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
+    assert "3 résultat(s) en attente" in page  # pending: publishing is refused, and why
+
+    for a in w.assignments:  # the juror submits every sheet after the computation
+        submit_sheet(a)
+    page = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
+    assert "ne sont plus à jour" in page and "Recalculer les résultats" in page
+    response = _publish(client, w)
+    db.session.expire_all()
+    assert db.session.get(CertificationSession, w.session.id).status == \
+        SessionStatus.RESULTS_COMPUTED
+    assert db.session.scalar(select(TitleResult.published_at)) is None
+    assert "recalculez les résultats" in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+
+    assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302
+    assert _publish(client, w).status_code == 302
+    db.session.expire_all()
+    title = db.session.scalar(select(TitleResult))
+    assert title.published_at is not None and title.outcome == "awarded"
+
+
+def test_a_sheet_reopened_after_the_computation_makes_the_results_stale(db, computed, client,
+                                                                       as_user):
+    from assess.grading.models import GradingSheet, SheetStatus
+
+    w = computed(candidates=1)
+    sheet = db.session.scalars(select(GradingSheet)).first()
+    sheet.status, sheet.submitted_at = SheetStatus.DRAFT, None  # reopened for a correction
+    db.session.commit()
+    _publish(client, w)
+    db.session.expire_all()
+    assert db.session.get(CertificationSession, w.session.id).status == \
+        SessionStatus.RESULTS_COMPUTED
+
+
+def test_a_draft_saved_after_the_computation_changes_nothing(db, world, grade_all, client,
+                                                            as_user):
+    from tests.factories import assign
+
+    w = world(candidates=1, jurors=2)
+    grade_all(w)
+    extra = assign(w.jurors[1], w.enrolments[0], w.session.exams[0])  # a second evaluator
+    db.session.commit()
+    as_user(w.centre_admin)
+    client.post(f"/sessions/{w.session.id}/resultats/calculer")
+    as_user(w.jurors[1])
+    from tests.assess.grading.grading_helpers import form_data, sheet_url
+    assert client.post(sheet_url(extra), data=form_data(extra)).status_code == 302  # a draft
+    as_user(w.centre_admin)
+    page = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
+    assert "ne sont plus à jour" not in page
