@@ -237,15 +237,27 @@ def count_queries(db):
     return counting
 
 
+def signed_in_cookie_id(user) -> str:
+    """Open a login session for ``user`` (committed) and return what Flask-Login keeps in
+    the session cookie for it."""
+    from assess.accounts import login_sessions
+    from assess.extensions import db
+
+    login_sessions.start(user, "127.0.0.1", "pytest")
+    db.session.commit()
+    return user.get_id()
+
+
 @pytest.fixture
 def as_user(client):
     """Log a user in by setting the Flask-Login session directly (no form, no throttle)."""
 
     def switch(user, c=None):
         c = c or client
+        cookie_id = signed_in_cookie_id(user)
         with c.session_transaction() as sess:
             sess.clear()
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = cookie_id
             sess["_fresh"] = True
         return c
 

@@ -64,3 +64,12 @@ class SetPasswordForm(AuthForm):
         problem = password_problem(field.data or "", self.account_email)
         if problem:
             raise ValidationError(problem)
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """On the account page: the current password proves it is the owner at the keyboard."""
+
+    current = PasswordField(_l("Mot de passe actuel"), validators=[
+        DataRequired(_l("Saisissez votre mot de passe actuel."))],
+        render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Changer le mot de passe"))

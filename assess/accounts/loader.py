@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
+from . import login_sessions
 from .models import User
 
 login_manager.login_view = "auth.login"
@@ -16,11 +17,6 @@ login_manager.localize_callback = str
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The session's user, or None (anonymous) if the id is stale or the account disabled."""
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    if user is None or not user.active:
-        return None
-    return user
+    """The session's user, or None (anonymous) if the session was ended (logout elsewhere,
+    password changed), the id is stale or the account disabled."""
+    return login_sessions.load(user_id)

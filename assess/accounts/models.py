@@ -47,9 +47,17 @@ class User(UserMixin, db.Model):
 
     centre = relationship("TrainingCentre", foreign_keys=[centre_id])
 
+    # The login session this object was loaded for (set by the user loader or at login):
+    # the cookie carries "<user id>:<session token>", and the server can end it.
+    session_token = None  # str: not a column
+    login_session_id = None  # int: not a column
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
 
     @property
     def full_name(self) -> str:
@@ -80,3 +88,20 @@ class LoginFailure(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254))
     address: Mapped[str] = mapped_column(sa.String(64))
     at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. The cookie holds its token (only a hash is stored here);
+    ending the row ends that session at once, wherever the cookie was copied to."""
+
+    __tablename__ = "login_sessions"
+    __table_args__ = (sa.Index("ix_login_sessions_user_open", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -16,7 +16,7 @@ from ..audit.operations import record
 from ..core.columns import utcnow
 from ..extensions import db
 from ..notifications.operations import notify
-from . import throttle
+from . import login_sessions, throttle
 from .models import Role, User
 from .passwords import (
     DEMO_PASSWORD,
@@ -102,10 +102,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def log_in(email: str, password: str, address: str) -> LoginAttempt:
+def log_in(email: str, password: str, address: str, user_agent: str = "") -> LoginAttempt:
     """Check the credentials under the throttle. A failure is recorded (and committed by the
-    caller's unit of work, so that it counts); a success is stamped and audited. Opening
-    the web session is the caller's business."""
+    caller's unit of work, so that it counts); a success is stamped, audited and opens a
+    login session (the user's ``get_id`` then names it for the cookie)."""
     email = normalize_email(email)
     wait = throttle.login_wait(email, address)
     if wait:  # refused before the password is even looked at
@@ -116,6 +116,7 @@ def log_in(email: str, password: str, address: str) -> LoginAttempt:
         return LoginAttempt(None)
     record_login(user, password)
     throttle.clear(email)
+    login_sessions.start(user, address, user_agent)
     return LoginAttempt(user)
 
 
@@ -130,20 +131,58 @@ def record_login(user: User, password: str) -> None:
 
 def set_password(actor, user: User, password: str, *, action: str = "account.password_set"
                  ) -> None:
-    """Set a new password. Every earlier invitation or reset link stops working."""
+    """Set a new password. Every earlier invitation or reset link stops working, and every
+    open session of the account ends (whoever held one must sign in with the new one)."""
     problem = password_problem(password, user.email)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
-    record(actor, action, user)
+    ended = login_sessions.end_all(user)
+    record(actor, action, user, new={"sessions_ended": ended})
     db.session.flush()
 
 
-def choose_password(user: User, password: str, *, action: str) -> None:
-    """The invited or reset user sets a password through their link; past failed logins
-    of the account are forgotten."""
+def choose_password(user: User, password: str, *, action: str, address: str = "",
+                    user_agent: str = "") -> None:
+    """The invited or reset user sets a password through their link and is signed in (in a
+    new session: the others ended); past failed logins of the account are forgotten."""
     set_password(user, user, password, action=action)
     throttle.clear(user.email)
+    login_sessions.start(user, address, user_agent)
+
+
+def change_password(user: User, current: str, new: str, *, address: str = "",
+                    user_agent: str = "") -> None:
+    """The signed-in user changes their password: every session ends, this browser gets a
+    new one."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError(_("Le mot de passe actuel n'est pas le bon : saisissez-le de "
+                             "nouveau."))
+    set_password(user, user, new, action="account.password_changed")
+    login_sessions.start(user, address, user_agent)
+
+
+def log_out(user) -> None:
+    """End this browser's session (the cookie, copied elsewhere, opens nothing any more)."""
+    login_sessions.end(getattr(user, "login_session_id", None))
+
+
+def log_out_everywhere(user: User) -> int:
+    """« Se déconnecter partout »: end every session of the account, this one included."""
+    ended = login_sessions.end_all(user)
+    record(user, "auth.logout_everywhere", user, new={"sessions_ended": ended})
+    return ended
+
+
+def deactivate(actor, user: User, reason: str) -> None:
+    """Close an account: it cannot sign in any more, and its open sessions end at once."""
+    if not user.active:
+        return
+    user.active = False
+    ended = login_sessions.end_all(user)
+    record(actor, "account.deactivated", user, old={"active": True},
+           new={"active": False, "sessions_ended": ended}, reason=reason)
+    db.session.flush()
 
 
 def ask_password_reset(email: str, address: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.redirects import safe_next
 from ..unit_of_work import perform
@@ -13,8 +13,16 @@ from . import (
     loader,  # noqa: F401  (registers the user loader on import)
     throttle,
 )
-from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
-from .operations import ask_password_reset, choose_password, log_in
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from .login_sessions import open_sessions
+from .operations import (
+    ask_password_reset,
+    change_password,
+    choose_password,
+    log_in,
+    log_out,
+    log_out_everywhere,
+)
 from .passwords import MIN_LENGTH
 from .tokens import INVITATION, PASSWORD_RESET, TokenError, read_token
 
@@ -46,6 +54,10 @@ def _start_session(user) -> None:
     login_user(user)
 
 
+def _user_agent() -> str:
+    return request.headers.get("User-Agent", "")[:200]
+
+
 def _wait_message(seconds: int) -> str:
     n = throttle.minutes(seconds)
     return ngettext("Trop de tentatives en peu de temps. Patientez %(num)d minute puis "
@@ -68,7 +80,7 @@ def login():
     if not form.validate_on_submit():
         return _login_page(form)
     attempt = perform(log_in, form.email.data, form.password.data,
-                      throttle.client_address()).unwrap()
+                      throttle.client_address(), _user_agent()).unwrap()
     if attempt.wait_seconds:
         return _login_page(form, _wait_message(attempt.wait_seconds), 429)
     if attempt.user is None:
@@ -82,9 +94,42 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:  # the server forgets this session, not only the cookie
+        perform(log_out, current_user._get_current_object()).unwrap()
     _fresh_session()
     logout_user()  # after the clear: it may flag a remember-me cookie for deletion
     flash(_("Vous êtes déconnecté(e). À bientôt !"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte", methods=["GET", "POST"])
+@login_required
+def account():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        outcome = perform(change_password, user, form.current.data, form.password.data,
+                          address=throttle.client_address(), user_agent=_user_agent())
+        if outcome.ok:
+            _start_session(user)
+            flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."),
+                  "success")
+            return redirect(url_for(".account"))
+        form.current.errors = [*form.current.errors, outcome.reason]
+    return render_template("auth/account.html", form=form.focus() if form.errors else form,
+                           sessions=open_sessions(user), current_id=user.login_session_id)
+
+
+@bp.post("/compte/deconnexion-partout")
+@login_required
+def logout_everywhere():
+    ended = perform(log_out_everywhere, current_user._get_current_object()).unwrap()
+    _fresh_session()
+    logout_user()
+    flash(ngettext("Vous êtes déconnecté(e) de %(num)d session, celle-ci comprise.",
+                   "Vous êtes déconnecté(e) de %(num)d sessions, celle-ci comprise.", ended),
+          "info")
     return redirect(url_for("auth.login"))
 
 
@@ -111,7 +156,8 @@ def _password_from_token(token: str, purpose: str, action: str, done: str):
     form.account_email = user.email
     if form.validate_on_submit():
         # The form checks the same rules as the operation; its refusal is a safety net.
-        outcome = perform(choose_password, user, form.password.data, action=action)
+        outcome = perform(choose_password, user, form.password.data, action=action,
+                          address=throttle.client_address(), user_agent=_user_agent())
         if outcome.ok:
             _start_session(user)
             flash(done, "success")

@@ -40,6 +40,24 @@ def upgrade():
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(), nullable=True))
 
+    # Login sessions the server can end. Cookies of the earlier code name no session: their
+    # holders sign in again once.
+    op.create_table('login_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(), nullable=False),
+    sa.Column('ended_at', sa.DateTime(), nullable=True),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('user_agent', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_login_sessions_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_sessions')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_login_sessions_token_hash'))
+    )
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.create_index('ix_login_sessions_user_open', ['user_id', 'ended_at'], unique=False)
+
     # Sessions computed before are stale until recomputed (no basis): safe, not blocking.
     with op.batch_alter_table('certification_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('results_basis', sa.String(length=120), nullable=True))
@@ -48,6 +66,10 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('certification_sessions', schema=None) as batch_op:
         batch_op.drop_column('results_basis')
+
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_sessions_user_open')
+    op.drop_table('login_sessions')
 
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_column('heartbeat_at')

@@ -6,8 +6,11 @@ import re
 
 
 def logged_in_id(client) -> str | None:
+    """The id of the user the client's session cookie names (it also carries the login
+    session's token: ``"<user id>:<token>"``)."""
     with client.session_transaction() as sess:
-        return sess.get("_user_id")
+        cookie_id = sess.get("_user_id")
+    return cookie_id.partition(":")[0] if cookie_id else None
 
 
 def flashes(client) -> list[tuple[str, str]]:

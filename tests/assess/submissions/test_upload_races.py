@@ -36,6 +36,7 @@ def test_an_upload_racing_another_answers_409_and_stores_nothing(db, world, as_u
     exam = w.session.exams[2]
     first = upload_file(w.candidates[0], w.enrolments[0], exam, data=b"%PDF-1 first")
     blobs_before = storage_files()
+    as_user(w.candidates[0])
 
     @event.listens_for(db.session, "before_flush", once=True)
     def another_upload_lands(session, *_args):
@@ -46,7 +47,6 @@ def test_an_upload_racing_another_answers_409_and_stores_nothing(db, world, as_u
             "content_type": "application/pdf", "size": 1, "sha256": "b" * 64,
             "storage_key": "bb/bb/" + "b" * 64, "uploaded_by_id": w.candidates[0].id}])
 
-    as_user(w.candidates[0])
     response = post_upload(exam.id, data=b"%PDF-1 second")
 
     assert response.status_code == 409
