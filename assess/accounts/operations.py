@@ -107,15 +107,14 @@ def log_in(email: str, password: str, address: str, user_agent: str = "") -> Log
     caller's unit of work, so that it counts); a success is stamped, audited and opens a
     login session (the user's ``get_id`` then names it for the cookie)."""
     email = normalize_email(email)
-    wait = throttle.login_wait(email, address)
+    wait = throttle.reserve_login(email, address)
     if wait:  # refused before the password is even looked at
         return LoginAttempt(None, wait)
     user = authenticate(email, password)
     if user is None:
-        throttle.record_failure(email, address)
-        return LoginAttempt(None)
+        return LoginAttempt(None)  # the reserved attempt stays, as a failure
     record_login(user, password)
-    throttle.clear(email)
+    throttle.forgive(email)
     login_sessions.start(user, address, user_agent)
     return LoginAttempt(user)
 
@@ -188,14 +187,11 @@ def deactivate(actor, user: User, reason: str) -> None:
 def ask_password_reset(email: str, address: str) -> int:
     """A reset requested from the login page, under the throttle: seconds to wait (0 when
     the request was taken). The answer is the same whether or not the account exists."""
-    wait = throttle.reset_wait(address)
-    if wait:
-        return wait
     email = normalize_email(email)
-    throttle.record_reset_request(email, address)
-    if throttle.reset_allowed_for_account(email):
+    wait, mail_allowed = throttle.reserve_reset(email, address)
+    if not wait and mail_allowed:
         request_password_reset(email)
-    return 0
+    return wait
 
 
 def set_locale(user, lang: str) -> None:

@@ -17,6 +17,7 @@ from workflows.submission import NONE, SUBMISSION, SubmissionContext
 from ..accounts.models import Role
 from ..audit.operations import record
 from ..core.columns import utcnow
+from ..core.inserts import insert_unless_exists
 from ..extensions import db
 from ..sessions.models import SessionStatus
 from ..storage import StoredBlob, TooLarge, get_storage
@@ -131,22 +132,17 @@ def _store(stream: BinaryIO) -> StoredBlob:
 
 def _record(actor, enrolment, exam, submission, filename, blob: StoredBlob) -> StoredFile:
     now = utcnow()
-    previous = None
-    if submission is None:
-        submission = Submission(enrolment_id=enrolment.id, exam_id=exam.id,
-                                status=SubmissionStatus.SUBMITTED)
-        db.session.add(submission)
-        db.session.flush()
-    else:
-        previous = current_file(submission)
+    submission = _locked_submission(enrolment, exam, submission)
+    # Read under the lock: a concurrent upload's file, committed meanwhile, is seen here.
+    previous = db.session.scalar(
+        select(StoredFile).where(StoredFile.submission_id == submission.id,
+                                 StoredFile.superseded_at.is_(None)))
+    if previous is not None:
         # The earlier file stays on record, marked as replaced.
-        db.session.execute(
-            update(StoredFile)
-            .where(StoredFile.submission_id == submission.id, StoredFile.superseded_at.is_(None))
-            .values(superseded_at=now)
-        )
-        submission.status = SubmissionStatus.SUBMITTED
-        submission.updated_at = now
+        db.session.execute(update(StoredFile).where(StoredFile.id == previous.id)
+                           .values(superseded_at=now))
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.updated_at = now
     stored = StoredFile(
         submission=submission, original_name=display_name(filename), content_type=PDF_TYPE,
         size=blob.size, sha256=blob.sha256, storage_key=blob.key, uploaded_by_id=actor.id,
@@ -160,6 +156,24 @@ def _record(actor, enrolment, exam, submission, filename, blob: StoredBlob) -> S
                 "name": stored.original_name, "exam_id": exam.id},
            session_id=exam.session_id)
     return stored
+
+
+def _locked_submission(enrolment, exam, submission: Submission | None) -> Submission:
+    """The submission of this épreuve, created if need be, and locked until the commit:
+    two uploads at once (a double click, two tabs) are kept one after the other, as
+    versions, instead of both becoming current."""
+    where = (Submission.enrolment_id == enrolment.id, Submission.exam_id == exam.id)
+    now = utcnow()
+    if submission is None:  # a concurrent first upload may create it first: no error
+        insert_unless_exists(Submission, {
+            "enrolment_id": enrolment.id, "exam_id": exam.id,
+            "status": SubmissionStatus.SUBMITTED, "created_at": now, "updated_at": now},
+            unique=("enrolment_id", "exam_id"))
+    # A write, not a read, takes the lock on both databases: PostgreSQL locks the row (a
+    # concurrent upload waits here for this one to commit), SQLite the whole file.
+    db.session.execute(update(Submission).where(*where).values(updated_at=now))
+    return db.session.scalars(select(Submission).where(*where)
+                              .execution_options(populate_existing=True)).one()
 
 
 def current_file(submission: Submission) -> StoredFile | None:
