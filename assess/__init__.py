@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -39,6 +40,9 @@ def create_app(config: object | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
+    # Before the routes are declared: <int:…> ids beyond the database's integer are no
+    # route at all (404), rather than a query the database refuses (500).
+    app.url_map.converters["int"] = DatabaseInteger
     _register_blueprints(app)
     from .commands import register_commands
 
@@ -47,6 +51,13 @@ def create_app(config: object | dict | None = None) -> Flask:
 
     web.init_app(app)
     return app
+
+
+class DatabaseInteger(IntegerConverter):
+    """``<int:id>`` within PostgreSQL's INTEGER (ids are 32-bit): larger is not found."""
+
+    def __init__(self, map, *args, max=2**31 - 1, **kwargs):  # noqa: A002 (werkzeug's name)
+        super().__init__(map, *args, max=max, **kwargs)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..core.forms import Form
 from .passwords import MIN_LENGTH, password_problem
 
 # The message of every form field that takes someone's e-mail address.
 INVALID_EMAIL = _l("Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@centre.fr).")
 
 
-class AuthForm(FlaskForm):
+class AuthForm(Form):
     def focus(self) -> AuthForm:
         """Autofocus the first field in error, else the first field (a fresh dict per form:
         render_kw is shared by every instance of the class)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from ..accounts.forms import INVALID_EMAIL
+from ..core.forms import Form
 from .labels import ACCESS_ROUTE
 from .models import AccessRoute
 
@@ -30,7 +30,7 @@ FULL, PARTIAL = "full", "partial"
 EXISTING, NEW = "existing", "new"
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     who = RadioField(_l("Candidat"), default=EXISTING, choices=[
         SelectChoice(EXISTING, _l("Un candidat déjà enregistré dans le centre")),
         SelectChoice(NEW, _l("Un nouveau candidat (il recevra une invitation par e-mail)")),

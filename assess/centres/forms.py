@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..accounts.forms import INVALID_EMAIL
+from ..core.forms import Form
 from .operations import CentreError, normalize_siret
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class CentreForm(FlaskForm):
-    name = StringField(_l("Nom du centre"), filters=[_strip], validators=[
+class CentreForm(Form):
+    name = StringField(_l("Nom du centre"), validators=[
         DataRequired(_l("Indiquez le nom du centre de formation.")), Length(max=200)])
-    siret = StringField(_l("SIRET (facultatif)"), filters=[_strip],
+    siret = StringField(_l("SIRET (facultatif)"),
                         validators=[Optional(), Length(max=40)],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    city = StringField(_l("Ville"), filters=[_strip], validators=[Optional(), Length(max=120)],
+    city = StringField(_l("Ville"), validators=[Optional(), Length(max=120)],
                        render_kw={"autocomplete": "address-level2"})
 
     def validate_siret(self, field) -> None:
@@ -31,14 +27,14 @@ class CentreForm(FlaskForm):
             raise ValidationError(str(exc)) from exc
 
 
-class InviteCentreAdminForm(FlaskForm):
-    first_name = StringField(_l("Prénom"), filters=[_strip], validators=[
+class InviteCentreAdminForm(Form):
+    first_name = StringField(_l("Prénom"), validators=[
         DataRequired(_l("Indiquez le prénom.")), Length(max=120)],
         render_kw={"autocomplete": "off"})
-    last_name = StringField(_l("Nom"), filters=[_strip], validators=[
+    last_name = StringField(_l("Nom"), validators=[
         DataRequired(_l("Indiquez le nom.")), Length(max=120)],
         render_kw={"autocomplete": "off"})
-    email = EmailField(_l("Adresse e-mail"), filters=[_strip], validators=[
+    email = EmailField(_l("Adresse e-mail"), validators=[
         DataRequired(_l("Indiquez l'adresse e-mail de la personne.")),
         Email(INVALID_EMAIL),
         Length(max=254)], render_kw={"autocomplete": "off", "spellcheck": "false"})

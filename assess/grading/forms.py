@@ -8,10 +8,10 @@ is built per sheet. Field names carry the criterion id: ``level_<id>``, ``observ
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, Optional, ValidationError
 
+from ..core.forms import Form
 from .operations import MAX_EVIDENCE, MAX_OBSERVATION, clean_text
 
 
@@ -30,7 +30,7 @@ class MaxText:
                 count=count, limit=self.limit))
 
 
-class SheetFormBase(FlaskForm):
+class SheetFormBase(Form):
     # The sheet version the form was loaded with (0: no sheet yet), for stale-edit checks.
     version = HiddenField(default="0")
 

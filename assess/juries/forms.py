@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..accounts.forms import INVALID_EMAIL
+from ..core.forms import Form
 
 
-class InviteJurorForm(FlaskForm):
-    first_name = StringField(_l("Prénom"), validators=[InputRequired(), Length(max=120)])
-    last_name = StringField(_l("Nom"), validators=[InputRequired(), Length(max=120)])
+class InviteJurorForm(Form):
+    first_name = StringField(_l("Prénom"), validators=[DataRequired(), Length(max=120)])
+    last_name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Adresse e-mail"),
-                        validators=[InputRequired(), Email(INVALID_EMAIL),
+                        validators=[DataRequired(), Email(INVALID_EMAIL),
                                     Length(max=254)])
     organisation = StringField(_l("Organisation (entreprise, organisme)"),
                                validators=[Optional(), Length(max=200)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -14,8 +13,16 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from ..core.forms import Form
 from ..referential.labels import part_label
 from .models import PartKind
 from .operations import PartSchedule
@@ -24,8 +31,8 @@ from .operations import PartSchedule
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-class SessionForm(FlaskForm):
-    name = StringField(_l("Nom de la session"), validators=[InputRequired(), Length(max=200)])
+class SessionForm(Form):
+    name = StringField(_l("Nom de la session"), validators=[DataRequired(), Length(max=200)])
     centre_id = SelectField(_l("Centre de formation"), coerce=int,
                             validators=[InputRequired()])
     starts_on = DateField(_l("Date de début"), validators=[InputRequired()])
@@ -44,7 +51,7 @@ def schedule_form(parts, **kwargs):
     time, and the part's version (``p<id>_version``) for the stale-edit check.
     ``kwargs`` go to the form (``formdata=None``: the stored values only)."""
 
-    class ScheduleForm(FlaskForm):
+    class ScheduleForm(Form):
         pass
 
     for part in parts:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
+from ..core.forms import Form
 
-class UploadForm(FlaskForm):
+
+class UploadForm(Form):
     """One per épreuve on the candidate's page. The file checks (PDF, size, not empty)
     are in ``operations.upload``, which reads the bytes."""
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, Response, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import default_exceptions
@@ -25,6 +28,8 @@ ERRORS = {
     500: (_l("Erreur interne"), _l("Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'administrateur.")),
 }
 
+log = logging.getLogger(__name__)
+
 # Werkzeug's generic (English) texts: replaced by ours, never shown.
 _WERKZEUG = {code: default_exceptions[code].description for code in ERRORS}
 
@@ -39,6 +44,19 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+
+def error_page(code: int, title, message):
+    """The app's error page; if even that cannot be rendered (the database is gone, a
+    template fails), a bare page in the same words, still through the app (its headers)."""
+    try:
+        return render_template("errors/error.html", code=code, title=title,
+                               message=message), code
+    except Exception:  # the page that says something went wrong must not fail itself
+        log.exception("the error page %s could not be rendered", code)
+        body = (f"<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>{escape(title)}"
+                f"</title><h1>{escape(title)}</h1><p>{escape(message)}</p></html>")
+        return Response(body, code, mimetype="text/html")
 
 
 def _security_headers(response):
@@ -67,8 +85,7 @@ def init_app(app: Flask) -> None:
         if code in (400, 403, 409, 422) and description and not description.startswith(
                 _WERKZEUG[code]):
             message = description
-        return render_template("errors/error.html", code=code, title=title,
-                               message=message), code
+        return error_page(code, title, message)
 
     for code in ERRORS:
         app.register_error_handler(code, handle)
@@ -77,8 +94,7 @@ def init_app(app: Flask) -> None:
         # A version or unique check that no operation caught (views use perform()):
         # still a conflict for the user, never a 500.
         db.session.rollback()
-        return render_template("errors/error.html", code=409, title=ERRORS[409][0],
-                               message=CONFLICT_MESSAGE), 409
+        return error_page(409, ERRORS[409][0], CONFLICT_MESSAGE)
 
     app.register_error_handler(StaleDataError, conflict)
     app.register_error_handler(IntegrityError, conflict)
@@ -87,8 +103,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_template(
-            "errors/error.html", code=400, title=_l("Formulaire expiré"),
-            message=_l("Le jeton de sécurité du formulaire est absent ou expiré. "
-                       "Rechargez la page et renvoyez le formulaire."),
-        ), 400
+        return error_page(400, _l("Formulaire expiré"),
+                          _l("Le jeton de sécurité du formulaire est absent ou expiré. "
+                             "Rechargez la page et renvoyez le formulaire."))

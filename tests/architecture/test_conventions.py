@@ -81,3 +81,10 @@ def test_views_do_not_reach_into_the_session_to_load_objects():
     # Objects are loaded through the scoped loaders of permissions.py.
     offending = [_rel(p) for p in _files("views") if "db.session" in p.read_text()]
     assert offending == []
+
+
+def test_every_form_is_built_on_the_apps_form():
+    # assess.core.forms.Form strips text, refuses control characters and insane dates.
+    offending = [_rel(p) for p in (ROOT / "assess").rglob("*.py")
+                 if "FlaskForm" in p.read_text() and p != ROOT / "assess/core/forms.py"]
+    assert offending == []
