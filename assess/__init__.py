@@ -106,6 +106,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .blueprints import BLUEPRINTS
+    from .unit_of_work import retry_on_lost_connection
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # Every view runs once more if its database connection was lost before its commit.
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static":
+            app.view_functions[endpoint] = retry_on_lost_connection(view)

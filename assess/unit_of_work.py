@@ -10,6 +10,9 @@ turns what can go wrong into an ``Outcome`` the view renders:
   check failed at flush or commit) or an ``IntegrityError`` (a unique or check
   constraint settled a race) rolls back and is answered 409, the user's input kept by
   the view that re-renders its form;
+- a lost database connection before the commit rolls back and propagates, so that
+  ``retry_on_lost_connection`` runs the whole request once more on a new connection; lost
+  during the COMMIT itself, nobody can tell whether it was saved: ``CommitUncertain``;
 - anything else rolls back and propagates (the 500 page).
 
 An operation that wrote outside the database (a stored file) registers the undo with
@@ -21,11 +24,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.base import Refused, TransitionRefused
@@ -38,6 +42,14 @@ log = logging.getLogger(__name__)
 CONFLICT_MESSAGE = _l("Ces données ont été modifiées entre-temps par quelqu'un d'autre : "
                       "vérifiez-les puis recommencez. Votre saisie est conservée.")
 _ROLLBACK_KEY = "assess.on_rollback"
+
+
+class CommitUncertain(Exception):
+    """The connection was lost during the COMMIT: the change may or may not be saved."""
+
+
+def lost_connection(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 class Conflict(Exception):
@@ -93,7 +105,7 @@ def perform(operation: Callable[..., Any], *args, **kwargs) -> Outcome:
     """Run ``operation(*args, **kwargs)`` and commit; see the module's docstring."""
     try:
         value = operation(*args, **kwargs)
-        relay.commit()
+        db.session.flush()  # a failure from here on is the database's, before the COMMIT
     except Refused as exc:
         rollback()
         return Outcome(refusal=exc)
@@ -104,8 +116,38 @@ def perform(operation: Callable[..., Any], *args, **kwargs) -> Outcome:
     except BaseException:
         rollback()
         raise
+    try:
+        relay.commit()
+    except (StaleDataError, IntegrityError) as exc:  # deferred checks at the COMMIT
+        rollback()
+        return Outcome(conflict=exc)
+    except BaseException as exc:
+        rollback()
+        if lost_connection(exc):
+            raise CommitUncertain() from exc
+        raise
     db.session.info.pop(_ROLLBACK_KEY, None)
     return Outcome(value=value)
+
+
+def retry_on_lost_connection(view: Callable) -> Callable:
+    """Run the request once more if its database connection was lost before its COMMIT
+    (a database restart, a fail-over, a terminated backend): nothing of the first run was
+    saved, the pool hands out a fresh connection. A second loss is the 503 page."""
+
+    @wraps(view)
+    def run(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DBAPIError as exc:
+            if not lost_connection(exc):
+                raise
+            log.warning("database connection lost during %s: running it again", view.__name__)
+            rollback()
+            db.session.expire_all()
+            return view(*args, **kwargs)
+
+    return run
 
 
 def rollback() -> None:

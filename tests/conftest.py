@@ -150,6 +150,25 @@ def mail_outbox(app):
 
 
 @pytest.fixture
+def storage_root(app) -> Path:
+    from assess.storage import get_storage
+
+    return get_storage(app).root
+
+
+@pytest.fixture
+def storage_files(storage_root):
+    """storage_files() -> every file under the storage root (blobs and leftover temp files)."""
+
+    def files() -> list[Path]:
+        if not storage_root.exists():
+            return []
+        return sorted(p for p in storage_root.rglob("*") if p.is_file())
+
+    return files
+
+
+@pytest.fixture
 def referential_version(db):
     """The packaged référentiel stored as version 1."""
     from assess.referential.operations import store
@@ -193,6 +212,37 @@ def world(db, referential_version):
         w = build_world(referential_version, **kwargs)
         db.session.commit()
         return w
+
+    return make
+
+
+@pytest.fixture
+def submit_sheet(db):
+    """submit_sheet(assignment, default="acquis", levels={code: level}) -> GradingSheet."""
+    from assess.core.columns import utcnow
+    from assess.grading.models import CriterionMark, GradingSheet, SheetStatus
+
+    def make(assignment, default="acquis", levels=None, status=SheetStatus.SUBMITTED):
+        levels = levels or {}
+        sheet = GradingSheet(assignment_id=assignment.id, status=status,
+                             submitted_at=utcnow() if status == SheetStatus.SUBMITTED else None)
+        for criterion in assignment.exam.block.criteria:
+            sheet.marks.append(CriterionMark(criterion_id=criterion.id,
+                                             level=levels.get(criterion.code, default),
+                                             observation="Observation."))
+        db.session.add(sheet)
+        db.session.commit()
+        return sheet
+
+    return make
+
+
+@pytest.fixture
+def grade_all(submit_sheet):
+    """Submit a sheet for every assignment of a world, all at ``default``."""
+
+    def make(world, default="acquis"):
+        return [submit_sheet(a, default) for a in world.assignments]
 
     return make
 

@@ -108,6 +108,7 @@ def _pdf_stream(file_storage: FileStorage) -> BinaryIO:
         raise UploadRefused(_("Le fichier doit être un PDF (extension .pdf) : enregistrez "
                               "votre document au format PDF puis déposez-le de nouveau."))
     stream = file_storage.stream
+    stream.seek(0)  # from the start, even when the request runs again (a lost connection)
     head = stream.read(len(PDF_MAGIC))
     if not head:
         raise UploadRefused(_("Le fichier est vide : vérifiez que vous avez choisi le bon "

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import default_exceptions
 
 from ..accounts.labels import role_label
 from ..extensions import db
-from ..unit_of_work import CONFLICT_MESSAGE
+from ..unit_of_work import CONFLICT_MESSAGE, CommitUncertain, lost_connection
 from .nav import nav_items
 
 ERRORS = {
@@ -26,7 +27,12 @@ ERRORS = {
     422: (_l("Saisie refusée"), _l("Les données envoyées ne peuvent pas être enregistrées. Revenez en arrière, corrigez-les et renvoyez le formulaire.")),
     429: (_l("Trop de tentatives"), _l("Trop de tentatives en peu de temps. Patientez quelques minutes puis réessayez.")),
     500: (_l("Erreur interne"), _l("Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'administrateur.")),
+    503: (_l("Service momentanément indisponible"), _l("La base de données ne répond pas pour l'instant : réessayez dans une minute. Rien n'a été enregistré.")),
 }
+COMMIT_UNCERTAIN = _l("La connexion à la base de données a été perdue au moment d'enregistrer : "
+                      "votre action a peut-être été enregistrée. Vérifiez-le avant de la refaire.")
+# Posted fields never shown back: secrets and the machinery of the forms.
+_NOT_SHOWN = re.compile(r"^(csrf_token|password|confirm|current|next|action|version|p\d+_version)$")
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +52,21 @@ SECURITY_HEADERS = {
 }
 
 
-def error_page(code: int, title, message):
+def typed_text() -> list[tuple[str, str]]:
+    """What the user typed in the form this request posted (not passwords nor hidden
+    machinery), to show it back on an error page so that nothing typed is lost."""
+    if request.method != "POST":
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if value.strip() and not _NOT_SHOWN.match(name)]
+
+
+def error_page(code: int, title, message, kept=()):
     """The app's error page; if even that cannot be rendered (the database is gone, a
     template fails), a bare page in the same words, still through the app (its headers)."""
     try:
         return render_template("errors/error.html", code=code, title=title,
-                               message=message), code
+                               message=message, kept=kept), code
     except Exception:  # the page that says something went wrong must not fail itself
         log.exception("the error page %s could not be rendered", code)
         body = (f"<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>{escape(title)}"
@@ -98,6 +113,21 @@ def init_app(app: Flask) -> None:
 
     app.register_error_handler(StaleDataError, conflict)
     app.register_error_handler(IntegrityError, conflict)
+
+    def database_unavailable(error):
+        # The request was already run twice (retry_on_lost_connection), or the database
+        # refuses connections: say so in French, and give back what was typed.
+        if not (isinstance(error, OperationalError) or lost_connection(error)):
+            raise error
+        db.session.rollback()
+        return error_page(503, *ERRORS[503], kept=typed_text())
+
+    def commit_uncertain(_error):
+        db.session.rollback()
+        return error_page(503, ERRORS[503][0], COMMIT_UNCERTAIN, kept=typed_text())
+
+    app.register_error_handler(DBAPIError, database_unavailable)
+    app.register_error_handler(CommitUncertain, commit_uncertain)
 
     from flask_wtf.csrf import CSRFError
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -14,25 +13,6 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntraile
 @pytest.fixture
 def pdf_bytes():
     return PDF
-
-
-@pytest.fixture
-def storage_root(app) -> Path:
-    from assess.storage import get_storage
-
-    return get_storage(app).root
-
-
-@pytest.fixture
-def storage_files(storage_root):
-    """storage_files() -> every file under the storage root (blobs and leftover temp files)."""
-
-    def files() -> list[Path]:
-        if not storage_root.exists():
-            return []
-        return sorted(p for p in storage_root.rglob("*") if p.is_file())
-
-    return files
 
 
 @pytest.fixture
