@@ -81,8 +81,13 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    # Secure cookies (sent over HTTPS only) whenever the platform is served over HTTPS.
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", BASE_URL.startswith("https://"))
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Larger request headers (cookies grown out of hand) get the app's 431 page; `assess
+    # serve` lets waitress read up to 1 MiB so that the app is the one to answer.
+    MAX_REQUEST_HEADER_BYTES = _env_int("MAX_REQUEST_HEADER_BYTES", 64 * 1024)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session, so a long grading form does not expire
 
     # Outbox rows not done after this many seconds are republished by the sweep.

@@ -34,7 +34,10 @@ def url_for_host(host: str, port: int, *, for_links: bool) -> str:
 def serve(app: Flask, *, host: str, port: int, threads: int, worker_args: list[str],
           echo=print) -> int:
     """Serve ``app`` until SIGINT/SIGTERM, with a supervised worker child; exit code."""
-    server = waitress.create_server(app, host=host, port=port, threads=threads)
+    # Headers up to 1 MiB reach the app, which answers an oversized one with its own 431
+    # page (and security headers) instead of waitress's bare text.
+    server = waitress.create_server(app, host=host, port=port, threads=threads,
+                                    max_request_header_size=1024 * 1024)
     real_host, real_port = listen_address(server)
     env = dict(os.environ)
     if not os.environ.get("BASE_URL"):

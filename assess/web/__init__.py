@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
@@ -25,6 +25,7 @@ ERRORS = {
     409: (_l("Modification concurrente"), _l("Ces données ont été modifiées entre-temps. Rechargez la page.")),
     413: (_l("Fichier trop volumineux"), _l("Le fichier dépasse la taille autorisée. Réduisez-le (PDF compressé) et déposez-le de nouveau.")),
     422: (_l("Saisie refusée"), _l("Les données envoyées ne peuvent pas être enregistrées. Revenez en arrière, corrigez-les et renvoyez le formulaire.")),
+    431: (_l("En-têtes trop volumineux"), _l("Votre navigateur envoie des cookies trop volumineux pour ce site : supprimez les cookies de ce site dans les réglages du navigateur, puis rechargez la page.")),
     429: (_l("Trop de tentatives"), _l("Trop de tentatives en peu de temps. Patientez quelques minutes puis réessayez.")),
     500: (_l("Erreur interne"), _l("Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'administrateur.")),
     503: (_l("Service momentanément indisponible"), _l("La base de données ne répond pas pour l'instant : réessayez dans une minute. Rien n'a été enregistré.")),
@@ -77,11 +78,24 @@ def error_page(code: int, title, message, kept=()):
 def _security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)  # a view may set a stricter one
+    # A page for a signed-in user is never kept by a browser or a proxy cache. (The
+    # cookie's claim is enough to decide: no need to load the user for it.)
+    if "_user_id" in session and "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _refuse_oversized_headers():
+    """Headers larger than MAX_REQUEST_HEADER_BYTES (typically a cookie grown out of hand)
+    get the app's 431 page, with its headers, rather than the server's bare one."""
+    limit = current_app.config["MAX_REQUEST_HEADER_BYTES"]
+    if sum(len(k) + len(v) + 4 for k, v in request.headers.items()) > limit:
+        abort(431)
 
 
 def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
+    app.before_request(_refuse_oversized_headers)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         nav_items=nav_items, role_label=role_label, current_locale=lambda: str(get_locale())

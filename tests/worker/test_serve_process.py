@@ -42,6 +42,7 @@ def test_serve_runs_web_and_worker_and_stops_both(tmp_path, stop_signal):
                          30, "serve prints its URL", log, serve).group(1)
         worker_pid = int(re.search(r"worker démarré \(pid (\d+)\)", text()).group(1))
         assert healthz(url) == (200, {"db": "ok", "broker": "ok"})
+        _oversized_cookie_gets_the_apps_page(url)
         # Stopped once its signal handlers are in place, as a person would stop it.
         wait_until(lambda: " ready." in text(), 30, "worker ready", log, serve)
         assert group_alive(worker_pid)
@@ -56,6 +57,26 @@ def test_serve_runs_web_and_worker_and_stops_both(tmp_path, stop_signal):
         stop(serve, timeout=5)
         if worker_pid is not None and group_alive(worker_pid):
             os.killpg(worker_pid, signal.SIGKILL)
+
+
+def _oversized_cookie_gets_the_apps_page(url: str) -> None:
+    """Defect: a 300 KB cookie got waitress's bare 431, without the security headers."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.putrequest("GET", "/login")
+        conn.putheader("Cookie", "x=" + "a" * 300_000)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read().decode()
+    finally:
+        conn.close()
+    assert response.status == 431
+    assert response.getheader("Content-Security-Policy", "").startswith("default-src 'self'")
+    assert "cookies trop volumineux" in body
 
 
 def test_worker_stops_when_serve_is_killed(tmp_path):
