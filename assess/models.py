@@ -6,7 +6,7 @@ from .candidates.models import AccessRoute, Candidate, Enrolment, enrolment_bloc
 from .centres.models import TrainingCentre
 from .grading.models import CriterionMark, GradingSheet, SheetStatus
 from .jobs.models import Job, JobStatus
-from .juries.models import Assignment, Jury, JuryMember, MemberRole
+from .juries.models import Assignment, Jury, JuryMember, MemberRole, juror_centres
 from .notifications.models import Notification, NotificationStatus
 from .outbox.models import OutboxMessage
 from .referential.models import Block, Criterion, LevelCode, ReferentialVersion
@@ -22,5 +22,5 @@ __all__ = [
     "MemberRole", "Notification", "NotificationStatus", "OutboxMessage", "PartKind",
     "ReferentialVersion", "Role", "SessionStatus", "SheetStatus", "StoredFile", "Submission",
     "SubmissionStatus", "ThrottleKind", "TitleOutcome", "TitleResult", "TrainingCentre", "User",
-    "enrolment_blocks",
+    "enrolment_blocks", "juror_centres",
 ]

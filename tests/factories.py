@@ -15,7 +15,7 @@ from assess.candidates.models import Candidate, Enrolment
 from assess.centres.models import TrainingCentre
 from assess.core.columns import utcnow
 from assess.extensions import db
-from assess.juries.models import Assignment
+from assess.juries.models import Assignment, juror_centres
 from assess.sessions.models import CertificationSession, Exam, ExamPart, PartKind
 
 DEFAULT_PASSWORD = "correct-horse-battery"
@@ -128,6 +128,8 @@ def build_world(version, *, candidates=2, jurors=2, assign_all=True) -> World:
     centre_admin = create_user("centre_admin", centre=centre)
     session = create_session(version, centre)
     juror_users = [create_user("juror") for _ in range(jurors)]
+    for juror in juror_users:  # the centre's pool
+        db.session.execute(juror_centres.insert().values(juror_id=juror.id, centre_id=centre.id))
     candidate_users = [create_user("candidate", centre=centre) for _ in range(candidates)]
     enrolments = [enrol(session, u) for u in candidate_users]
     assignments = []

@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):
     # Juror profile, used to check jury composition rules.
     organisation: Mapped[str | None] = mapped_column(sa.String(200))
     profession: Mapped[str | None] = mapped_column(sa.String(200))
+    # A juror the certifier opened to every centre's sessions; otherwise a centre sees
+    # only the jurors of its own pool (juries.models.juror_centres).
+    open_to_all_centres: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 

@@ -23,10 +23,14 @@ class AccessRoute(enum.StrEnum):
 
 
 class Candidate(db.Model):
+    """A person prepared by one centre: the same person (account) sitting at two centres
+    has a row in each, and each centre sees only its own."""
+
     __tablename__ = "candidates"
+    __table_args__ = (sa.UniqueConstraint("user_id", "centre_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     centre_id: Mapped[int] = mapped_column(sa.ForeignKey("training_centres.id"), index=True)
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
     access_route = enum_column(AccessRoute, "access_route", nullable=False,

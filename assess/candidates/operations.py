@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from workflows.base import Refused
 
 from ..accounts.models import Role
-from ..accounts.operations import invite_user
+from ..accounts.operations import find_by_email, invite_user
 from ..audit.operations import record
 from ..extensions import db
 from ..referential.models import Block
@@ -24,11 +25,23 @@ class EnrolmentError(Refused):
     """A refused enrolment; the message is meant for the user."""
 
 
+# Said alike whatever the address belongs to (a juror, an admin, nobody of this centre):
+# no message may tell a centre whether an address has an account elsewhere.
+NOT_FOR_A_CANDIDATE = _l("Cette adresse ne peut pas servir à inscrire un candidat : vérifiez-la, "
+                         "ou demandez au candidat son adresse personnelle.")
+
+
 def create_candidate(actor, *, centre_id: int, email: str, first_name: str, last_name: str,
                      access_route: AccessRoute | str, birth_date: date | None = None) -> Candidate:
-    """Invite a candidate account (e-mail through the outbox) and create its Candidate row."""
+    """The candidate of this centre with this address: a new account, invited by e-mail;
+    or, for a person who already has a candidate's account (prepared by another centre),
+    a candidate row of this centre for that account. Nothing of the other centre's is
+    read or shown."""
     if not can_manage_candidate(actor, centre_id):
         raise EnrolmentError(_("Vous ne pouvez pas créer de candidat pour ce centre."))
+    existing = find_by_email(email)
+    if existing is not None:
+        return _candidate_of_this_centre(actor, existing, centre_id, access_route, birth_date)
     user = invite_user(actor, email=email, role=Role.CANDIDATE, first_name=first_name,
                        last_name=last_name, centre_id=centre_id)
     candidate = Candidate(user_id=user.id, centre_id=centre_id, birth_date=birth_date,
@@ -39,6 +52,24 @@ def create_candidate(actor, *, centre_id: int, email: str, first_name: str, last
     record(actor, "candidate.created", candidate, new={
         "user_id": user.id, "centre_id": centre_id, "access_route": str(candidate.access_route),
     })
+    return candidate
+
+
+def _candidate_of_this_centre(actor, user, centre_id: int, access_route,
+                              birth_date) -> Candidate:
+    if user.role != Role.CANDIDATE or not user.active:
+        raise EnrolmentError(str(NOT_FOR_A_CANDIDATE))
+    candidate = db.session.scalar(select(Candidate).where(
+        Candidate.user_id == user.id, Candidate.centre_id == centre_id))
+    if candidate is not None:
+        return candidate
+    candidate = Candidate(user_id=user.id, centre_id=centre_id, birth_date=birth_date,
+                          access_route=AccessRoute(access_route))
+    candidate.user = user
+    db.session.add(candidate)
+    db.session.flush()
+    record(actor, "candidate.linked", candidate, new={
+        "user_id": user.id, "centre_id": centre_id, "access_route": str(candidate.access_route)})
     return candidate
 
 

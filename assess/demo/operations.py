@@ -18,7 +18,9 @@ from ..accounts.passwords import DEMO_PASSWORD, hash_password
 from ..candidates.models import AccessRoute, Candidate, Enrolment
 from ..candidates.operations import enrol_candidate
 from ..centres.models import TrainingCentre
+from ..core.inserts import insert_unless_exists
 from ..extensions import db
+from ..juries.models import juror_centres
 from ..juries.operations import assign_juror
 from ..sessions.models import CertificationSession, PartKind
 from ..sessions.operations import PartSchedule, create_session, schedule_exams
@@ -67,6 +69,9 @@ def _account(spec: DemoAccount, centre: TrainingCentre, password_hash: str) -> U
                     centre_id=centre.id if needs_centre else None, **spec.profile)
         db.session.add(user)
         db.session.flush()
+    if spec.role == Role.JUROR:  # in the demo centre's pool
+        insert_unless_exists(juror_centres, {"juror_id": user.id, "centre_id": centre.id},
+                             unique=("juror_id", "centre_id"))
     if spec.role == Role.CANDIDATE and db.session.scalar(
             select(Candidate).where(Candidate.user_id == user.id)) is None:
         db.session.add(Candidate(user_id=user.id, centre_id=centre.id,

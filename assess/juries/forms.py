@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, StringField
+from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..accounts.forms import INVALID_EMAIL
@@ -19,3 +19,6 @@ class InviteJurorForm(Form):
     organisation = StringField(_l("Organisation (entreprise, organisme)"),
                                validators=[Optional(), Length(max=200)])
     profession = StringField(_l("Profession"), validators=[Optional(), Length(max=200)])
+    # Shown to the certifier's admins only: their jurors may serve every centre.
+    open_to_all_centres = BooleanField(_l("Ouvert à tous les centres de formation"),
+                                       default=True)

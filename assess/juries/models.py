@@ -15,6 +15,16 @@ class MemberRole(enum.StrEnum):
     MEMBER = "member"
 
 
+# The centres whose pool a juror belongs to: invited by (or for) that centre.
+juror_centres = sa.Table(
+    "juror_centres",
+    db.metadata,
+    sa.Column("juror_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("centre_id", sa.ForeignKey("training_centres.id", ondelete="CASCADE"),
+              primary_key=True),
+)
+
+
 class Jury(db.Model):
     __tablename__ = "juries"
 

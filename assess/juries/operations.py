@@ -2,33 +2,76 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from workflows.base import Refused
 
 from ..accounts.models import Role, User
-from ..accounts.operations import invite_user
+from ..accounts.operations import find_by_email, invite_user
 from ..audit.operations import record
+from ..core.inserts import insert_unless_exists
 from ..extensions import db
+from ..notifications.operations import notify
 from ..sessions.operations import ensure_editable
-from .models import Assignment
-from .permissions import can_assign, can_invite_juror, sheet_submitted
+from .models import Assignment, juror_centres
+from .permissions import can_assign, can_invite_juror, in_pool, sheet_submitted
 
 
 class AssignmentError(Refused):
     """A refused assignment change; the message is meant for the user."""
 
 
+# Said alike whatever the address belongs to: no message may tell a centre whether an
+# address has an account elsewhere.
+NOT_FOR_A_JUROR = _l("Cette adresse ne peut pas servir à inviter un membre du jury : "
+                     "vérifiez-la, ou demandez à la personne son adresse professionnelle.")
+
+
 def invite_juror(actor, *, email: str, first_name: str, last_name: str,
-                 organisation: str | None = None, profession: str | None = None) -> User:
-    """Create a juror account and e-mail the invitation (through the outbox)."""
+                 organisation: str | None = None, profession: str | None = None,
+                 open_to_all_centres: bool = False) -> User:
+    """Put a juror in the pool of the actor's centre: a new account, invited by e-mail, or
+    a juror the certifier already has (told by e-mail). The certifier's own jurors may be
+    opened to every centre. The answer is the same whether the address was known or not."""
     if not can_invite_juror(actor):
         raise AssignmentError(_("Vous ne pouvez pas inviter de membre du jury."))
-    return invite_user(actor, email=email, role=Role.JUROR, first_name=first_name,
-                       last_name=last_name, organisation=(organisation or "").strip() or None,
-                       profession=(profession or "").strip() or None)
+    certifier = actor.role == Role.CERTIFIER_ADMIN
+    juror = find_by_email(email)
+    if juror is None:
+        juror = invite_user(actor, email=email, role=Role.JUROR, first_name=first_name,
+                            last_name=last_name,
+                            organisation=(organisation or "").strip() or None,
+                            profession=(profession or "").strip() or None)
+    elif juror.role != Role.JUROR or not juror.active:
+        raise AssignmentError(str(NOT_FOR_A_JUROR))
+    else:
+        _tell_juror_about_pool(juror, actor)
+    if certifier and open_to_all_centres and not juror.open_to_all_centres:
+        juror.open_to_all_centres = True
+        record(actor, "juror.opened_to_all_centres", juror)
+    if actor.centre_id is not None and not certifier:
+        if insert_unless_exists(juror_centres, {"juror_id": juror.id,
+                                                "centre_id": actor.centre_id},
+                                unique=("juror_id", "centre_id")):
+            record(actor, "juror.added_to_pool", juror, new={"centre_id": actor.centre_id})
+    db.session.flush()
+    return juror
+
+
+def _tell_juror_about_pool(juror: User, actor) -> None:
+    centre = actor.centre.name if actor.centre is not None else None
+    with force_locale(juror.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Vous pouvez être affecté(e) à de nouvelles épreuves")
+        body = _("Bonjour %(name)s,\n\n%(who)s vous a ajouté(e) aux membres du jury qu'il peut "
+                 "affecter à ses épreuves. Vous serez prévenu(e) de chaque affectation ; "
+                 "connectez-vous avec votre compte habituel.\n",
+                 name=juror.full_name, who=centre or _("Le certificateur"))
+    notify("juror_pool", juror, f"centre:{actor.centre_id or 0}", subject, body)
 
 
 def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:
@@ -39,6 +82,9 @@ def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:
     if juror.role != Role.JUROR or not juror.active:
         raise AssignmentError(_("%(name)s n'est pas un membre du jury actif.",
                                 name=juror.full_name))
+    if not in_pool(juror, enrolment.session.centre_id):
+        raise AssignmentError(_("%(name)s ne fait pas partie des membres du jury de ce "
+                                "centre : invitez-le d'abord.", name=juror.full_name))
     if exam.session_id != enrolment.session_id or exam.block_id not in {
             b.id for b in enrolment.blocks}:
         raise AssignmentError(_("Le candidat n'est pas inscrit à cette épreuve."))

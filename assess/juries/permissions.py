@@ -6,11 +6,12 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.models import User
 from ..core.access import is_admin
 from ..extensions import db
 from ..grading.models import SheetStatus
 from ..sessions.permissions import can_manage_session
-from .models import Assignment
+from .models import Assignment, juror_centres
 
 
 def can_invite_juror(user) -> bool:
@@ -29,6 +30,18 @@ def sheet_submitted(assignment) -> bool:
 def can_unassign(user, assignment) -> bool:
     """A submitted grading sheet is evidence: its assignment is never removed."""
     return can_assign(user, assignment.enrolment) and not sheet_submitted(assignment)
+
+
+def pool_condition(centre_id: int):
+    """SQL: the juror is in the pool of ``centre_id`` (invited for it, or open to all)."""
+    linked = select(juror_centres.c.juror_id).where(juror_centres.c.centre_id == centre_id)
+    return User.open_to_all_centres.is_(True) | User.id.in_(linked)
+
+
+def in_pool(juror, centre_id: int) -> bool:
+    """Only the jurors of a centre's pool are shown to it and may grade its candidates."""
+    return bool(db.session.scalar(select(User.id).where(User.id == juror.id,
+                                                        pool_condition(centre_id))))
 
 
 def load_assignment_of(user, enrolment, assignment_id: int) -> Assignment:

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.models import Role
 from ..candidates.permissions import load_enrolment_for
 from ..core.access import ADMIN_ROLES, roles_required
 from ..core.redirects import safe_next
@@ -28,7 +29,7 @@ def assign(session_id: int, enrolment_id: int):
     enrolment = load_enrolment_for(current_user, session, enrolment_id)
     block_ids = {b.id for b in enrolment.blocks}
     exams = [x for x in session_queries.session_exams(session.id) if x.block_id in block_ids]
-    jurors = queries.jurors()
+    jurors = queries.pool(session.centre_id)
     status = 200
     if request.method == "POST":
         selected = {exam.id: request.form.getlist(f"exam-{exam.id}") for exam in exams}
@@ -80,12 +81,15 @@ def invite_juror_view():
         outcome = perform(invite_juror, current_user, email=form.email.data,
                           first_name=form.first_name.data, last_name=form.last_name.data,
                           organisation=form.organisation.data,
-                          profession=form.profession.data)
+                          profession=form.profession.data,
+                          open_to_all_centres=bool(form.open_to_all_centres.data))
         if outcome.ok:
-            juror = outcome.value
+            # In the words typed: a known juror's account is not shown to the centre.
             flash(_("Invitation envoyée à %(email)s. %(name)s peut maintenant être affecté(e).",
-                    email=juror.email, name=juror.full_name), "success")
+                    email=form.email.data,
+                    name=f"{form.first_name.data} {form.last_name.data}"), "success")
             return redirect(back or url_for("sessions.index"))
         form.email.errors.append(outcome.reason)
         status = outcome.status
-    return render_template("juries/invite_juror.html", form=form, back=back), status
+    return render_template("juries/invite_juror.html", form=form, back=back,
+                           certifier=current_user.role == Role.CERTIFIER_ADMIN), status

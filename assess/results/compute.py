@@ -65,7 +65,7 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
     for batch in _chunks(list(enrolled.items()), _batch_size()):
         block_rows: dict[tuple[int, int], tuple] = {}
         title_rows: dict[int, str] = {}
-        for enrolment_id, (candidate_id, block_ids) in batch:
+        for enrolment_id, (person_id, block_ids) in batch:
             outcomes: dict[int, str] = {}
             for block_id in block_ids:
                 info = blocks[block_id]
@@ -73,7 +73,7 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
                 block_rows[(enrolment_id, block_id)] = row
                 outcomes[info.number] = row[0]
                 counts[f"bloc_{row[0]}"] += 1
-            title = title_outcome(outcomes, all_numbers, earlier.get(candidate_id, ()))
+            title = title_outcome(outcomes, all_numbers, earlier.get(person_id, ()))
             title_rows[enrolment_id] = title
             counts[f"title_{title}"] += 1
         changes = _write_blocks(block_rows, old_blocks) + _write_titles(title_rows, old_titles)

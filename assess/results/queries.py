@@ -48,15 +48,18 @@ def blocks_of_version(version_id: int) -> dict[int, BlockInfo]:
 
 
 def enrolled_blocks(session_id: int) -> dict[int, tuple[int, list[int]]]:
-    """{enrolment id: (candidate id, [enrolled block ids])} for the session."""
+    """{enrolment id: (the person's user id, [enrolled block ids])} for the session. A
+    person is counted as such (not as a centre's candidate row): blocs validated while
+    prepared by another centre count for the title too."""
     rows = db.session.execute(
-        select(Enrolment.id, Enrolment.candidate_id, enrolment_blocks.c.block_id)
+        select(Enrolment.id, Candidate.user_id, enrolment_blocks.c.block_id)
+        .join(Candidate, Candidate.id == Enrolment.candidate_id)
         .outerjoin(enrolment_blocks, enrolment_blocks.c.enrolment_id == Enrolment.id)
         .where(Enrolment.session_id == session_id).order_by(Enrolment.id)
     )
     out: dict[int, tuple[int, list[int]]] = {}
-    for enrolment_id, candidate_id, block_id in rows:
-        entry = out.setdefault(enrolment_id, (candidate_id, []))
+    for enrolment_id, person_id, block_id in rows:
+        entry = out.setdefault(enrolment_id, (person_id, []))
         if block_id is not None:
             entry[1].append(block_id)
     return out
@@ -95,25 +98,28 @@ def evaluator_levels(session_id: int) -> dict[tuple[int, int], Sheets]:
 
 
 def acquired_earlier(session_id: int) -> dict[int, set[int]]:
-    """{candidate id: bloc numbers validated in OTHER sessions whose results are published}.
+    """{person (user id): bloc numbers validated in OTHER sessions whose results are
+    published}, at any centre.
 
     Only published (deliberated) results count: a result computed but not released in
     another session may still change.
     """
-    candidates = select(Enrolment.candidate_id).where(Enrolment.session_id == session_id)
+    people = (select(Candidate.user_id).join(Enrolment, Enrolment.candidate_id == Candidate.id)
+              .where(Enrolment.session_id == session_id))
     rows = db.session.execute(
-        select(Enrolment.candidate_id, Block.number)
+        select(Candidate.user_id, Block.number)
         .select_from(BlockResult)
         .join(Enrolment, Enrolment.id == BlockResult.enrolment_id)
+        .join(Candidate, Candidate.id == Enrolment.candidate_id)
         .join(CertificationSession, CertificationSession.id == Enrolment.session_id)
         .join(Block, Block.id == BlockResult.block_id)
-        .where(Enrolment.candidate_id.in_(candidates), Enrolment.session_id != session_id,
+        .where(Candidate.user_id.in_(people), Enrolment.session_id != session_id,
                CertificationSession.status == SessionStatus.RESULTS_PUBLISHED,
                BlockResult.outcome == BlockOutcome.VALIDATED)
     )
     out: dict[int, set[int]] = defaultdict(set)
-    for candidate_id, number in rows:
-        out[candidate_id].add(number)
+    for person_id, number in rows:
+        out[person_id].add(number)
     return out
 
 

@@ -58,6 +58,33 @@ def upgrade():
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_login_sessions_user_open', ['user_id', 'ended_at'], unique=False)
 
+    # A person may sit at two centres: a candidate row per person and centre.
+    with op.batch_alter_table('candidates', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_candidates_user_id', type_='unique')
+        batch_op.create_unique_constraint(batch_op.f('uq_candidates_user_id_centre_id'), ['user_id', 'centre_id'])
+        batch_op.create_index(batch_op.f('ix_candidates_user_id'), ['user_id'], unique=False)
+
+    # Jurors belong to pools: a centre sees its own and those open to all centres. The
+    # jurors a centre already assigned join its pool; jurors never assigned are opened to
+    # all, so that nobody disappears from anyone's list.
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('open_to_all_centres', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_table('juror_centres',
+    sa.Column('juror_id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['training_centres.id'], name=op.f('fk_juror_centres_centre_id_training_centres'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['juror_id'], ['users.id'], name=op.f('fk_juror_centres_juror_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('juror_id', 'centre_id', name=op.f('pk_juror_centres'))
+    )
+    op.execute("""
+        INSERT INTO juror_centres (juror_id, centre_id)
+        SELECT DISTINCT a.juror_id, s.centre_id FROM assignments a
+        JOIN enrolments e ON e.id = a.enrolment_id
+        JOIN certification_sessions s ON s.id = e.session_id""")
+    op.execute("""
+        UPDATE users SET open_to_all_centres = :yes WHERE role = 'juror'
+        AND id NOT IN (SELECT juror_id FROM juror_centres)""".replace(":yes", "TRUE"))
+
     # Sessions computed before are stale until recomputed (no basis): safe, not blocking.
     with op.batch_alter_table('certification_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('results_basis', sa.String(length=120), nullable=True))
@@ -70,6 +97,25 @@ def downgrade():
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_login_sessions_user_open')
     op.drop_table('login_sessions')
+
+    op.drop_table('juror_centres')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('open_to_all_centres')
+
+    # Back to one candidate row per person: the first one (by id) of each is kept, with
+    # its enrolments; those of the person's other rows move to it.
+    op.execute("""
+        UPDATE enrolments SET candidate_id = (
+            SELECT MIN(c2.id) FROM candidates c1 JOIN candidates c2 ON c2.user_id = c1.user_id
+            WHERE c1.id = enrolments.candidate_id)""")
+    op.execute("""
+        DELETE FROM candidates WHERE id NOT IN (
+            SELECT min_id FROM (SELECT MIN(id) AS min_id FROM candidates GROUP BY user_id)
+            AS firsts)""")
+    with op.batch_alter_table('candidates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_candidates_user_id'))
+        batch_op.drop_constraint(batch_op.f('uq_candidates_user_id_centre_id'), type_='unique')
+        batch_op.create_unique_constraint('uq_candidates_user_id', ['user_id'])
 
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_column('heartbeat_at')

@@ -19,7 +19,7 @@ from assess.accounts.models import Role
 from assess.audit.models import AuditEvent
 from assess.candidates.models import Candidate, Enrolment
 from assess.grading.models import GradingSheet, SheetStatus
-from assess.juries.models import Assignment
+from assess.juries.models import Assignment, juror_centres
 from assess.results.models import TitleResult
 from assess.sessions.models import CertificationSession
 from assess.submissions.models import StoredFile
@@ -47,7 +47,8 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
     admin = create_user("centre_admin", centre=centre)
     juror = create_user("juror")
     candidate_user = create_user("candidate", centre=centre, last_name="Parcours")
-    db.session.commit()
+    db.session.execute(juror_centres.insert().values(juror_id=juror.id, centre_id=centre.id))
+    db.session.commit()  # the juror was invited for this centre: in its pool
 
     # 1. The admin creates a session; its three épreuves come from the référentiel.
     admin_c = _login(app, admin)

@@ -76,18 +76,54 @@ def test_enrolled_candidates_are_disabled_in_the_list(as_user, world, db):
     assert "déjà inscrit(e)" in page and "disabled" in page and free.email in page
 
 
-def test_existing_email_is_refused_and_input_kept(as_user, world, db, mail_outbox):
+def test_a_known_candidates_address_enrols_that_candidate(as_user, world, db, mail_outbox):
     w = world(candidates=0, jurors=0)
-    create_user("candidate", centre=w.centre, email="deja@example.org")
+    known = create_user("candidate", centre=w.centre, email="deja@example.org")
     db.session.commit()
     data = NEW | {"email": "Deja@example.org"}
     response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "Un compte existe déjà" in page
-    assert 'value="Inès"' in page and 'value="Moreau"' in page
+    assert response.status_code == 302
+    enrolment = db.session.scalar(select(Enrolment))
+    assert enrolment.candidate.user_id == known.id  # no second account, no invitation
     assert db.session.scalar(select(User).where(User.first_name == "Inès")) is None
     assert mail_outbox == []
+
+
+def test_a_candidate_of_another_centre_is_linked_and_nothing_of_theirs_shown(
+        as_user, world, db, mail_outbox):
+    """Defect: « Un compte existe déjà avec l'adresse … » told a centre that the address
+    had an account elsewhere. Now the person is enrolled here (one may sit at two centres),
+    and this centre sees nothing of the other's."""
+    w = world(candidates=0, jurors=0)
+    elsewhere = create_user("candidate", centre=w.other_centre, email="ailleurs@example.org")
+    other = candidate_of(elsewhere)
+    other.access_route = AccessRoute.INITIAL_APPRENTICESHIP
+    w.other_centre.name = "Institut Concurrent de Brest"
+    db.session.commit()
+    data = NEW | {"email": "ailleurs@example.org"}
+    response = as_user(w.centre_admin).post(f"/sessions/{w.session.id}/enrol", data=data)
+    assert response.status_code == 302
+    here = db.session.scalar(select(Candidate).where(Candidate.centre_id == w.centre.id))
+    assert here.user_id == elsewhere.id and here.id != other.id
+    assert here.access_route == AccessRoute(NEW["access_route"])  # this centre's own row
+    page = as_user(w.centre_admin).get(f"/sessions/{w.session.id}").get_data(as_text=True)
+    assert "Institut Concurrent" not in page and "apprentissage" not in page
+    assert mail_outbox == []
+
+
+@pytest.mark.parametrize("role", ["juror", "centre_admin"])
+def test_an_address_that_cannot_be_a_candidate_is_refused_alike(as_user, world, db, role):
+    w = world(candidates=0, jurors=0)
+    staff = create_user(role, email="staff@example.org",
+                        **({"centre": w.other_centre} if role == "centre_admin" else {}))
+    db.session.commit()
+    response = as_user(w.centre_admin).post(f"/sessions/{w.session.id}/enrol",
+                                            data=NEW | {"email": staff.email})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "ne peut pas servir à inscrire un candidat" in page
+    assert "existe" not in page
+    assert 'value="Inès"' in page and 'value="Moreau"' in page
 
 
 def test_new_candidate_needs_name_and_valid_email(as_user, world, db):
