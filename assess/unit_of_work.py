@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 CONFLICT_MESSAGE = _l("Ces données ont été modifiées entre-temps par quelqu'un d'autre : "
                       "vérifiez-les puis recommencez. Votre saisie est conservée.")
 _ROLLBACK_KEY = "assess.on_rollback"
+_COMMITTED_KEY = "assess.committed"
 
 
 class CommitUncertain(Exception):
@@ -127,6 +128,7 @@ def perform(operation: Callable[..., Any], *args, **kwargs) -> Outcome:
             raise CommitUncertain() from exc
         raise
     db.session.info.pop(_ROLLBACK_KEY, None)
+    db.session.info[_COMMITTED_KEY] = True
     return Outcome(value=value)
 
 
@@ -137,10 +139,12 @@ def retry_on_lost_connection(view: Callable) -> Callable:
 
     @wraps(view)
     def run(*args, **kwargs):
+        db.session.info.pop(_COMMITTED_KEY, None)
         try:
             return view(*args, **kwargs)
         except DBAPIError as exc:
-            if not lost_connection(exc):
+            # Once this request committed, running it again would do its work twice.
+            if not lost_connection(exc) or db.session.info.get(_COMMITTED_KEY):
                 raise
             log.warning("database connection lost during %s: running it again", view.__name__)
             rollback()

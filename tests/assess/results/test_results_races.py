@@ -70,3 +70,57 @@ def test_a_concurrent_publish_answers_409_and_publishes_nothing(db, world, grade
     assert mail_outbox == []
     monkeypatch.undo()
     assert client.post(f"/sessions/{w.session.id}/resultats/publier").status_code == 302
+
+
+@pytest.fixture
+def click_at_once(app, db):
+    """click_at_once(user, url, n) -> the statuses of n POSTs sent at the same moment, each
+    from its own thread (its own app context, session and connection)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import signed_in_cookie_id
+
+    def click(user, url: str, n: int = 20) -> list[int]:
+        cookie_id = signed_in_cookie_id(user)
+        barrier = threading.Barrier(n)
+
+        def one(_i):
+            client = app.test_client()
+            with client.session_transaction() as sess:
+                sess["_user_id"], sess["_fresh"] = cookie_id, True
+            barrier.wait()
+            return client.post(url).status_code
+
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            return list(pool.map(one, range(n)))
+
+    return click
+
+
+def test_twenty_clicks_on_compute_at_once_start_one_job(db, world, click_at_once, app,
+                                                        monkeypatch):
+    w = world(candidates=2)
+    # The jobs are left queued (no worker here): the race is on creating them.
+    monkeypatch.setitem(app.extensions["celery"].conf, "task_always_eager", False)
+    codes = click_at_once(w.centre_admin, f"/sessions/{w.session.id}/resultats/calculer")
+    assert all(code in (302, 409) for code in codes), codes
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Job.id))) == 1
+
+
+def test_twenty_clicks_on_publish_at_once_publish_once(db, world, grade_all, client, as_user,
+                                                       click_at_once, mail_outbox):
+    from assess.audit.models import AuditEvent
+
+    w = world(candidates=2)
+    grade_all(w)
+    as_user(w.centre_admin)
+    assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302
+    codes = click_at_once(w.centre_admin, f"/sessions/{w.session.id}/resultats/publier")
+    assert all(code in (302, 409) for code in codes), codes
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "results.published")) == 1
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.event == "results_published")) == 2  # one per candidate, once
