@@ -73,10 +73,12 @@ def build_session(version, n: int, jurors) -> int:
     started, two evaluators agreeing, a partial enrolment (blocs 2 and 3 only)...
     """
     from assess.extensions import db
+    from assess.sessions.models import SessionStatus
     from tests.factories import assign, create_centre, create_session, create_user, enrol
 
     centre = create_centre()
-    session = create_session(version, centre, name=f"Session de {n} candidats")
+    session = create_session(version, centre, name=f"Session de {n} candidats",
+                             status=SessionStatus.DELIBERATION)
     exams = {exam.block_id: exam for exam in session.exams}
     blocks = list(version.blocks)
     for i in range(n):
@@ -199,7 +201,8 @@ def _naive_earlier(enrolment) -> set[int]:
     from assess.extensions import db
     from assess.referential.models import Block
     from assess.results.models import BlockOutcome, BlockResult
-    from assess.sessions.models import CertificationSession, SessionStatus
+    from assess.sessions.models import CertificationSession
+    from workflows.session import RESULTS_RELEASED
 
     return set(db.session.scalars(
         select(Block.number).select_from(BlockResult)
@@ -208,7 +211,7 @@ def _naive_earlier(enrolment) -> set[int]:
         .join(Block, Block.id == BlockResult.block_id)
         .where(Enrolment.candidate_id == enrolment.candidate_id,
                Enrolment.session_id != enrolment.session_id,
-               CertificationSession.status == SessionStatus.RESULTS_PUBLISHED,
+               CertificationSession.status.in_(RESULTS_RELEASED),
                BlockResult.outcome == BlockOutcome.VALIDATED)))
 
 

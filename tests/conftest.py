@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import smtplib
 import uuid
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 
 from config import TestConfig
 
+MINIMAL_PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
 REQUIRE_SERVICES = os.environ.get("ASSESS_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("ASSESS_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -169,6 +171,17 @@ def storage_files(storage_root):
 
 
 @pytest.fixture
+def post_upload(client):
+    def post(exam_id, data=MINIMAL_PDF, filename="memoire.pdf", c=None, **kwargs):
+        c = c or client
+        payload = {"file": (io.BytesIO(data), filename)} if data is not None else {}
+        return c.post(f"/candidat/epreuves/{exam_id}/depot", data=payload,
+                      content_type="multipart/form-data", **kwargs)
+
+    return post
+
+
+@pytest.fixture
 def referential_version(db):
     """The packaged référentiel stored as version 1."""
     from assess.referential.operations import store
@@ -266,8 +279,6 @@ def count_queries(db):
 
     The identity map is expired first, so that what earlier requests loaded does not
     hide queries: the count is the one of a fresh request."""
-    import contextlib
-
     from sqlalchemy import event
 
     @contextlib.contextmanager

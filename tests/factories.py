@@ -16,7 +16,7 @@ from assess.centres.models import TrainingCentre
 from assess.core.columns import utcnow
 from assess.extensions import db
 from assess.juries.models import Assignment, juror_centres
-from assess.sessions.models import CertificationSession, Exam, ExamPart, PartKind
+from assess.sessions.models import CertificationSession, Exam, ExamPart, PartKind, SessionStatus
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -64,10 +64,13 @@ def candidate_of(user: User) -> Candidate:
     return db.session.query(Candidate).filter_by(user_id=user.id).one()
 
 
-def create_session(version, centre, *, name=None, deadline_in_days=7) -> CertificationSession:
+def create_session(version, centre, *, name=None, deadline_in_days=7,
+                   status=SessionStatus.EXAMS) -> CertificationSession:
+    """A dated session, by default with its épreuves under way (enrolments, hand-ins,
+    grading and assignments all allowed)."""
     today = utcnow().date()
     session = CertificationSession(centre_id=centre.id, referential_version_id=version.id,
-                                   name=name or f"Session {next(_seq)}",
+                                   name=name or f"Session {next(_seq)}", status=status,
                                    starts_on=today - timedelta(days=1),
                                    ends_on=today + timedelta(days=30))
     db.session.add(session)
@@ -119,14 +122,15 @@ class World:
     other_centre_admin: User | None = None
 
 
-def build_world(version, *, candidates=2, jurors=2, assign_all=True) -> World:
+def build_world(version, *, candidates=2, jurors=2, assign_all=True,
+                status=SessionStatus.EXAMS) -> World:
     """A centre with one session, its admin, candidates enrolled for the full title and
     (by default) every épreuve of every candidate assigned to the first juror.
     A second centre and its admin exist to test that centres do not see each other."""
     centre = create_centre()
     admin = create_user("certifier_admin")
     centre_admin = create_user("centre_admin", centre=centre)
-    session = create_session(version, centre)
+    session = create_session(version, centre, status=status)
     juror_users = [create_user("juror") for _ in range(jurors)]
     for juror in juror_users:  # the centre's pool
         db.session.execute(juror_centres.insert().values(juror_id=juror.id, centre_id=centre.id))
@@ -154,3 +158,12 @@ ACTORS = {
 }
 # Who may act on the World's session as its admin: the certifier's and the centre's.
 ADMINS_OF_THE_SESSION = [(name, name in ("certifier_admin", "centre_admin")) for name in ACTORS]
+
+
+def move_to(session, status) -> None:
+    """Put ``session`` in ``status`` directly (its publication date kept consistent)."""
+    status = SessionStatus(status)
+    released = status in (SessionStatus.PUBLISHED, SessionStatus.CLOSED)
+    published_at = (session.results_published_at or utcnow()) if released else None
+    session.status, session.results_published_at = status, published_at
+    db.session.flush()

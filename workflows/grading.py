@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from . import session
 from .base import N_, Lifecycle, Reason, Transition
 
 
@@ -21,10 +22,11 @@ SUBMITTED = SheetStatus.SUBMITTED
 
 @dataclass(frozen=True)
 class GradingContext:
-    """What the guards know of the sheet: the criteria left without a level (codes)."""
+    """What the guards know of the sheet: the criteria left without a level (codes), and
+    the state of its session (grading happens while it allows it)."""
 
     missing_levels: tuple[str, ...]
-    session_published: bool
+    session_status: str
 
 
 def _all_levels_given(ctx: GradingContext) -> Reason | None:
@@ -35,9 +37,7 @@ def _all_levels_given(ctx: GradingContext) -> Reason | None:
 
 
 def _session_editable(ctx: GradingContext) -> str | None:
-    if ctx.session_published:
-        return N_("Les résultats de la session sont publiés : la grille ne peut plus être modifiée.")
-    return None
+    return session.refusal(ctx.session_status, "grade")
 
 
 GRADING_SHEET = Lifecycle(

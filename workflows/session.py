@@ -1,4 +1,11 @@
-"""Certification session: open → results computed → results published."""
+"""Certification session: from its planning to its archive.
+
+draft → enrolment → exams → grading → deliberation → published → closed
+
+What each state allows (enrolling, dating the épreuves, handing in, grading…) is said
+once, in the ``ALLOWS`` table below; every feature asks ``allows(state, what)`` rather
+than naming states itself. A closed session allows nothing: it is read-only everywhere.
+"""
 
 from __future__ import annotations
 
@@ -11,32 +18,88 @@ from .base import N_, Lifecycle, Reason, Transition
 class SessionStatus(enum.StrEnum):
     """The states, as stored (``certification_sessions.status``)."""
 
-    OPEN = "open"
-    RESULTS_COMPUTED = "results_computed"
-    RESULTS_PUBLISHED = "results_published"
+    DRAFT = "draft"
+    ENROLMENT = "enrolment"
+    EXAMS = "exams"
+    GRADING = "grading"
+    DELIBERATION = "deliberation"
+    PUBLISHED = "published"
+    CLOSED = "closed"
 
 
-OPEN = SessionStatus.OPEN
-RESULTS_COMPUTED = SessionStatus.RESULTS_COMPUTED
-RESULTS_PUBLISHED = SessionStatus.RESULTS_PUBLISHED
+DRAFT, ENROLMENT, EXAMS, GRADING, DELIBERATION, PUBLISHED, CLOSED = SessionStatus
+
+# What a state allows. The deadlines of the épreuves still decide within a state.
+ALLOWS: dict[str, frozenset[SessionStatus]] = {
+    "schedule": frozenset({DRAFT, ENROLMENT, EXAMS}),
+    "enrol": frozenset({DRAFT, ENROLMENT, EXAMS}),
+    "assign": frozenset({DRAFT, ENROLMENT, EXAMS, GRADING}),
+    "upload": frozenset({ENROLMENT, EXAMS}),
+    "grade": frozenset({EXAMS, GRADING}),
+    "compute": frozenset({DELIBERATION}),
+}
+
+# Why a state refuses, in words for the person who asked.
+STATE_REFUSALS = {
+    DRAFT: N_("La session est en préparation : ouvrez-la d'abord."),
+    ENROLMENT: N_("La session est ouverte aux inscriptions : les épreuves n'ont pas commencé."),
+    EXAMS: N_("Les épreuves de la session sont en cours."),
+    GRADING: N_("La session est en correction."),
+    DELIBERATION: N_("La session est en délibération : les grilles et les inscriptions ne "
+                     "changent plus."),
+    PUBLISHED: N_("Les résultats de la session sont publiés : elle ne peut plus être modifiée."),
+    CLOSED: N_("La session est close (archivée) : elle ne peut plus être modifiée."),
+}
+
+
+def allows(state: str, what: str) -> bool:
+    return state in ALLOWS[what]
+
+
+def refusal(state: str, what: str) -> str | None:
+    """The message id of why ``state`` does not allow ``what``, or None if it does."""
+    return None if allows(state, what) else STATE_REFUSALS[SessionStatus(state)]
 
 
 @dataclass(frozen=True)
 class SessionContext:
-    """What the guards know of the session. ``results_stale``: a grading sheet or an
-    enrolment changed since the results were computed; ``pending_results``: how many
-    computed results still wait for a sheet."""
+    """What the guards know of the session.
 
+    ``unscheduled_parts``: the épreuve parts still missing a date, a duration or a place;
+    ``missing_sheets``: assigned grading sheets not submitted; ``forced``: the admin
+    passes to deliberation all the same, with a written reason; ``results_stale``: a sheet
+    or an enrolment changed since the results were computed; ``pending_results``: computed
+    results still waiting for a sheet."""
+
+    unscheduled_parts: tuple[str, ...]
     enrolment_count: int
+    missing_sheets: int
+    forced: bool
     job_running: bool
     result_count: int
     results_stale: bool
     pending_results: int
 
 
+def _scheduled(ctx: SessionContext) -> Reason | None:
+    if ctx.unscheduled_parts:
+        return Reason(N_("Chaque partie d'épreuve doit avoir sa date, sa durée et son lieu (ou "
+                         "« à distance ») avant l'ouverture : à compléter pour %(parts)s."),
+                      {"parts": ", ".join(ctx.unscheduled_parts)})
+    return None
+
+
 def _has_enrolments(ctx: SessionContext) -> str | None:
     if not ctx.enrolment_count:
-        return N_("La session n'a aucun candidat inscrit : inscrivez des candidats avant de calculer.")
+        return N_("La session n'a aucun candidat inscrit : inscrivez des candidats d'abord.")
+    return None
+
+
+def _sheets_complete(ctx: SessionContext) -> Reason | None:
+    if ctx.missing_sheets and not ctx.forced:
+        return Reason(N_("%(n)d grille(s) d'évaluation ne sont pas soumises : attendez-les, ou "
+                         "passez en délibération en indiquant pourquoi."),
+                      {"n": ctx.missing_sheets})
     return None
 
 
@@ -71,18 +134,34 @@ SESSION = Lifecycle(
     name="session",
     states=frozenset(SessionStatus),
     transitions=(
-        Transition("compute", frozenset({OPEN, RESULTS_COMPUTED}), RESULTS_COMPUTED,
+        Transition("open", frozenset({DRAFT}), ENROLMENT, (_scheduled,)),
+        Transition("start_exams", frozenset({ENROLMENT}), EXAMS, (_scheduled, _has_enrolments)),
+        Transition("start_grading", frozenset({EXAMS}), GRADING),
+        Transition("deliberate", frozenset({GRADING}), DELIBERATION, (_sheets_complete,)),
+        # Back to grading to have a sheet corrected before the results are published.
+        Transition("resume_grading", frozenset({DELIBERATION}), GRADING, (_no_job_running,)),
+        # Computing does not change the state: it may be run again until publication.
+        Transition("compute", frozenset({DELIBERATION}), DELIBERATION,
                    (_has_enrolments, _no_job_running)),
-        Transition("publish", frozenset({RESULTS_COMPUTED}), RESULTS_PUBLISHED,
+        Transition("publish", frozenset({DELIBERATION}), PUBLISHED,
                    (_has_results, _no_job_running, _results_current, _nothing_pending)),
+        Transition("close", frozenset({PUBLISHED}), CLOSED),
     ),
     context=SessionContext,
     state_labels={
-        OPEN: N_("ouverte"),
-        RESULTS_COMPUTED: N_("résultats calculés"),
-        RESULTS_PUBLISHED: N_("résultats publiés"),
+        DRAFT: N_("en préparation"),
+        ENROLMENT: N_("ouverte aux inscriptions"),
+        EXAMS: N_("épreuves en cours"),
+        GRADING: N_("en correction"),
+        DELIBERATION: N_("en délibération"),
+        PUBLISHED: N_("résultats publiés"),
+        CLOSED: N_("close"),
     },
 )
 
-# States in which the session still accepts enrolments, assignments and uploads.
-EDITABLE = frozenset({OPEN, RESULTS_COMPUTED})
+# The transitions an admin takes from the session's page, in the order of the lifecycle
+# (compute and publish are on the results page).
+STEPS = ("open", "start_exams", "start_grading", "deliberate", "resume_grading", "close")
+
+# Results count for the title, and reach the candidates, from publication on.
+RESULTS_RELEASED = frozenset({PUBLISHED, CLOSED})

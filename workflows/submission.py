@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import session
 from .base import N_, Lifecycle, Transition
 
 
@@ -24,11 +25,12 @@ LOCKED = SubmissionStatus.LOCKED
 
 @dataclass(frozen=True)
 class SubmissionContext:
-    """What the guards know: the time now and the deadline (naive UTC, None if unset)."""
+    """What the guards know: the time now, the deadline (naive UTC, None if unset) and the
+    state of the session (handing in happens while it allows it)."""
 
     now: datetime
     deadline: datetime | None
-    session_published: bool
+    session_status: str
 
 
 def _before_deadline(ctx: SubmissionContext) -> str | None:
@@ -40,9 +42,7 @@ def _before_deadline(ctx: SubmissionContext) -> str | None:
 
 
 def _session_editable(ctx: SubmissionContext) -> str | None:
-    if ctx.session_published:
-        return N_("Les résultats de la session sont publiés : le dépôt est clos.")
-    return None
+    return session.refusal(ctx.session_status, "upload")
 
 
 SUBMISSION = Lifecycle(

@@ -15,8 +15,8 @@ from ..accounts.operations import find_by_email, invite_user
 from ..audit.operations import record
 from ..extensions import db
 from ..referential.models import Block
-from ..sessions.operations import ensure_editable
-from ..sessions.permissions import can_manage_session
+from ..sessions.operations import ensure_allows
+from ..sessions.permissions import can_change_session
 from .models import AccessRoute, Candidate, Enrolment
 from .permissions import can_manage_candidate, centre_candidate
 
@@ -104,7 +104,7 @@ def enrol_new_candidate(actor, session, *, email: str, first_name: str, last_nam
                         blocks: list[Block]) -> Enrolment:
     """Create (and invite) a candidate of the session's centre, then enrol them."""
     # Check first: a refused enrolment must not leave an invited account behind.
-    ensure_editable(session)
+    ensure_allows(session, "enrol")
     _check_blocks(session, blocks)
     candidate = create_candidate(actor, centre_id=session.centre_id, email=email,
                                  first_name=first_name, last_name=last_name,
@@ -113,8 +113,8 @@ def enrol_new_candidate(actor, session, *, email: str, first_name: str, last_nam
 
 
 def _check_enrolment(actor, session, candidate: Candidate, blocks: list[Block]) -> None:
-    ensure_editable(session)
-    if not can_manage_session(actor, session):
+    ensure_allows(session, "enrol")
+    if not can_change_session(actor, session, "enrol"):
         raise EnrolmentError(_("Vous ne pouvez pas inscrire de candidat à cette session."))
     if candidate.centre_id != session.centre_id:
         raise EnrolmentError(_("Ce candidat n'est pas rattaché au centre de la session."))

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from ..core.access import ADMIN_ROLES, roles_required
 from ..core.labels import label
-from ..sessions.permissions import can_manage_session, load_session_for
+from ..sessions.permissions import can_change_session, load_session_for
 from ..unit_of_work import perform
 from . import queries
 from .forms import FULL, NEW, EnrolForm
@@ -55,7 +55,7 @@ def enrol(session_id: int):
         status = outcome.status
     return render_template("candidates/enrol.html", cert_session=session, form=form,
                            has_candidates=has_candidates,
-                           can_manage=can_manage_session(current_user, session)), status
+                           can_manage=can_change_session(current_user, session, "enrol")), status
 
 
 def _enrol(session, form, blocks):

@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import to_utc
 from sqlalchemy import select
 
+from workflows.session import DRAFT, ENROLMENT
+
 from ..accounts.models import Role, User
 from ..accounts.passwords import DEMO_PASSWORD, hash_password
 from ..candidates.models import AccessRoute, Candidate, Enrolment
@@ -23,7 +25,7 @@ from ..extensions import db
 from ..juries.models import juror_centres
 from ..juries.operations import assign_juror
 from ..sessions.models import CertificationSession, PartKind
-from ..sessions.operations import PartSchedule, create_session, schedule_exams
+from ..sessions.operations import PartSchedule, create_session, schedule_exams, take_step
 
 CENTRE_NAME = "Centre de formation Démo (Lyon)"
 SESSION_NAME = "Session de démonstration"
@@ -93,7 +95,8 @@ def _schedule(today: date) -> dict[PartKind, PartSchedule]:
                                        _local(written, 17)),
         PartKind.PRACTICAL: PartSchedule(_local(practical, 9), 300,
                                          "Salle informatique, Centre Démo", _local(practical, 18)),
-        PartKind.DOSSIER: PartSchedule(None, None, None, _local(today + timedelta(days=14), 18)),
+        PartKind.DOSSIER: PartSchedule(_local(today, 9), None, None,
+                                       _local(today + timedelta(days=14), 18), remote=True),
         PartKind.ORAL: PartSchedule(_local(today + timedelta(days=21), 14), 45,
                                     "Salle 1, Centre Démo", None),
     }
@@ -133,4 +136,9 @@ def build_demo(today: date | None = None) -> dict:
                                         list(session.referential_version.blocks))
         for exam in session.exams:
             assign_juror(admin, enrolment, exam, juror)
+    # Opened and under way, as a centre would have it: candidates hand in, jurors grade.
+    if session.status == DRAFT:
+        take_step(admin, session, "open")
+    if session.status == ENROLMENT:
+        take_step(admin, session, "start_exams")
     return {"centre": centre, "session": session, "accounts": ACCOUNTS}

@@ -23,7 +23,6 @@ from ..audit.operations import record
 from ..core.columns import utcnow
 from ..extensions import db
 from ..referential.labels import level_label
-from ..sessions.models import SessionStatus
 from ..unit_of_work import Conflict
 from .models import CriterionMark, GradingSheet, SheetStatus
 from .permissions import can_grade
@@ -139,7 +138,7 @@ def sheet_state(sheet: GradingSheet | None) -> str:
 def grading_context(assignment, missing_levels: tuple[str, ...] = ()) -> GradingContext:
     return GradingContext(
         missing_levels=missing_levels,
-        session_published=assignment.exam.session.status == SessionStatus.RESULTS_PUBLISHED)
+        session_status=assignment.exam.session.status)
 
 
 def _check(action: str, state: str, ctx: GradingContext) -> str:

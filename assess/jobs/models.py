@@ -10,6 +10,12 @@ from ..core.columns import enum_column, utcnow
 from ..extensions import db
 
 
+class JobKind(enum.StrEnum):
+    """The long jobs there are (a page shows their progress)."""
+
+    COMPUTE_RESULTS = "compute_results"
+
+
 class JobStatus(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"

@@ -17,7 +17,7 @@ from ..audit.operations import record
 from ..core.inserts import insert_unless_exists
 from ..extensions import db
 from ..notifications.operations import notify
-from ..sessions.operations import ensure_editable
+from ..sessions.operations import ensure_allows
 from .models import Assignment, juror_centres
 from .permissions import can_assign, can_invite_juror, in_pool, sheet_submitted
 
@@ -76,7 +76,7 @@ def _tell_juror_about_pool(juror: User, actor) -> None:
 
 def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:
     """Ask ``juror`` to grade ``enrolment``'s épreuve ``exam``; assigning twice is a no-op."""
-    ensure_editable(enrolment.session)
+    ensure_allows(enrolment.session, "assign")
     if not can_assign(actor, enrolment):
         raise AssignmentError(_("Vous ne pouvez pas affecter d'évaluateur dans cette session."))
     if juror.role != Role.JUROR or not juror.active:
@@ -134,7 +134,7 @@ def assign_selected(actor, enrolment, exams, jurors, selected: dict[int, list[st
 def unassign(actor, assignment: Assignment) -> None:
     """Remove an assignment whose grading sheet is not submitted (a draft is discarded)."""
     enrolment = assignment.enrolment
-    ensure_editable(enrolment.session)
+    ensure_allows(enrolment.session, "assign")
     if not can_assign(actor, enrolment):
         raise AssignmentError(_("Vous ne pouvez pas modifier les affectations de cette session."))
     if sheet_submitted(assignment):

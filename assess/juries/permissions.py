@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..core.access import is_admin
 from ..extensions import db
 from ..grading.models import SheetStatus
-from ..sessions.permissions import can_manage_session
+from ..sessions.permissions import can_change_session
 from .models import Assignment, juror_centres
 
 
@@ -19,7 +19,7 @@ def can_invite_juror(user) -> bool:
 
 
 def can_assign(user, enrolment) -> bool:
-    return can_manage_session(user, enrolment.session)
+    return can_change_session(user, enrolment.session, "assign")
 
 
 def sheet_submitted(assignment) -> bool:

@@ -11,7 +11,7 @@ from ..candidates.permissions import load_enrolment_for
 from ..core.access import ADMIN_ROLES, roles_required
 from ..core.redirects import safe_next
 from ..sessions import queries as session_queries
-from ..sessions.permissions import can_manage_session, load_session_for
+from ..sessions.permissions import can_change_session, load_session_for
 from ..unit_of_work import perform
 from . import queries
 from .forms import InviteJurorForm
@@ -44,7 +44,7 @@ def assign(session_id: int, enrolment_id: int):
     return render_template("juries/assign.html", cert_session=session, enrolment=enrolment,
                            exams=exams, jurors=jurors, by_exam=by_exam,
                            can_unassign=lambda a: can_unassign(current_user, a),
-                           can_manage=can_manage_session(current_user, session)), status
+                           can_manage=can_change_session(current_user, session, "assign")), status
 
 
 def _flash_added(added: int, selected: int) -> None:

@@ -18,7 +18,6 @@ from sqlalchemy import delete, insert, select, update
 
 from rubrics.model import Scale
 from rubrics.scoring import PENDING, block_outcome, consolidate, title_outcome
-from workflows.session import SESSION, SessionContext
 
 from ..accounts.models import User
 from ..audit.models import AuditEvent
@@ -28,11 +27,11 @@ from ..extensions import db
 from ..jobs import operations as jobs
 from ..jobs.models import Job
 from ..sessions.models import CertificationSession
+from ..sessions.queries import results_basis
 from . import queries as q
 from .models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
 
 COMPUTE_TASK = "results.compute"
-JOB_KIND = "compute_results"
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
     A result that a recompute changes is audited with its old and new values, in the name
     of ``actor_id`` (who asked for the computation)."""
     session = db.session.get(CertificationSession, session_id)
-    basis = q.results_basis(session_id)  # before reading the grades: a later change is stale
+    basis = results_basis(session_id)  # before reading the grades: a later change is stale
     scale = q.scale_of(session.referential_version.data)
     blocks = q.blocks_of_version(session.referential_version_id)
     enrolled = q.enrolled_blocks(session_id)
@@ -172,15 +171,10 @@ def _audit_changes(changes: list[Change], actor_id: int | None, session_id: int,
 
 
 def finish_job(job: Job, actor_id: int | None, computed: Computed) -> None:
-    """Move the session to "results computed", record what the results were computed
-    from, and audit the job, once per job."""
+    """Record what the results were computed from, and audit the job, once per job. (The
+    session stays in deliberation: computing again is allowed until publication.)"""
     counts = computed.counts
     session = db.session.get(CertificationSession, job.session_id)
-    # This job is the one running: the guard is asked about any other.
-    ctx = SessionContext(enrolment_count=counts["enrolments"], job_running=False,
-                         result_count=counts["enrolments"], results_stale=False,
-                         pending_results=counts[f"bloc_{PENDING}"])
-    session.status = SESSION.check("compute", session.status, ctx)
     session.results_basis = computed.basis
     already = db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "results.computed", AuditEvent.object_type == "Job",

@@ -6,17 +6,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from rubrics.model import Level, Rule, Scale
+from workflows.session import RESULTS_RELEASED
 
 from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..extensions import db
 from ..grading.models import CriterionMark, GradingSheet, SheetStatus
 from ..juries.models import Assignment
 from ..referential.models import Block, Criterion
-from ..sessions.models import CertificationSession, Exam, SessionStatus
+from ..sessions.models import CertificationSession, Exam
 from .models import BlockOutcome, BlockResult, TitleResult
 
 
@@ -114,7 +115,7 @@ def acquired_earlier(session_id: int) -> dict[int, set[int]]:
         .join(CertificationSession, CertificationSession.id == Enrolment.session_id)
         .join(Block, Block.id == BlockResult.block_id)
         .where(Candidate.user_id.in_(people), Enrolment.session_id != session_id,
-               CertificationSession.status == SessionStatus.RESULTS_PUBLISHED,
+               CertificationSession.status.in_(RESULTS_RELEASED),
                BlockResult.outcome == BlockOutcome.VALIDATED)
     )
     out: dict[int, set[int]] = defaultdict(set)
@@ -142,47 +143,6 @@ def existing_title_results(session_id: int) -> dict[int, tuple[int, str]]:
         .where(Enrolment.session_id == session_id)
     )
     return {r[1]: (r[0], r[2]) for r in rows}
-
-
-def results_basis(session_id: int) -> str:
-    """What the session's results are computed from, in one statement: enrolments and their
-    blocs, assignments, and the submitted sheets (how many, and the sum of their versions:
-    every change to a sheet bumps its version). Drafts do not count (grading is blind: a
-    draft changes no result). Equal bases, equal inputs."""
-    enrolments = select(Enrolment.id).where(Enrolment.session_id == session_id)
-    sheets = (select(GradingSheet).join(Assignment, Assignment.id == GradingSheet.assignment_id)
-              .where(Assignment.enrolment_id.in_(enrolments),
-                     GradingSheet.status == SheetStatus.SUBMITTED).subquery())
-
-    def scalar(query):
-        return query.scalar_subquery()
-
-    row = db.session.execute(select(
-        scalar(select(func.count()).select_from(enrolments.subquery())),
-        scalar(select(func.count()).select_from(enrolment_blocks)
-               .where(enrolment_blocks.c.enrolment_id.in_(enrolments))),
-        scalar(select(func.count(Assignment.id)).where(Assignment.enrolment_id.in_(enrolments))),
-        scalar(select(func.count()).select_from(sheets)),
-        scalar(select(func.coalesce(func.sum(sheets.c.version), 0))),
-    )).one()
-    return "e{}/b{}/a{}/s{}/v{}".format(*row)
-
-
-def pending_count(session_id: int) -> int:
-    """Computed bloc results still waiting for a submitted sheet."""
-    return db.session.scalar(
-        select(func.count(BlockResult.id))
-        .join(Enrolment, Enrolment.id == BlockResult.enrolment_id)
-        .where(Enrolment.session_id == session_id, BlockResult.outcome == BlockOutcome.PENDING)
-    ) or 0
-
-
-def result_count(session_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(TitleResult.id))
-        .join(Enrolment, Enrolment.id == TitleResult.enrolment_id)
-        .where(Enrolment.session_id == session_id)
-    ) or 0
 
 
 def session_enrolments(session_id: int) -> list[Enrolment]:

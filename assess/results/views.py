@@ -11,10 +11,11 @@ from workflows.session import SESSION
 from ..accounts.models import Role
 from ..core.access import ADMIN_ROLES, roles_required
 from ..jobs import operations as jobs
+from ..jobs.models import JobKind
 from ..sessions.permissions import load_session_for
+from ..sessions.queries import lifecycle_facts
 from ..unit_of_work import perform
 from . import operations, permissions
-from .compute import JOB_KIND
 from .queries import candidate_results, session_summary
 
 bp = Blueprint("results", __name__)
@@ -24,8 +25,8 @@ bp = Blueprint("results", __name__)
 @roles_required(*ADMIN_ROLES)
 def session_results(session_id: int):
     session = load_session_for(current_user, session_id)
-    job = jobs.latest_job(JOB_KIND, session.id)
-    ctx = operations.workflow_context(session)
+    job = jobs.latest_job(JobKind.COMPUTE_RESULTS, session.id)
+    ctx = lifecycle_facts(session)
     return render_template(
         "results/session.html", session=session, job=job, summary=session_summary(session),
         job_interrupted=job is not None and jobs.seems_interrupted(job),

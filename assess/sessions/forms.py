@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     HiddenField,
@@ -24,7 +25,7 @@ from wtforms.validators import (
 
 from ..core.forms import Form
 from ..referential.labels import part_label
-from .models import PartKind
+from .models import DEADLINE_REQUIRED, WITHOUT_DEADLINE
 from .operations import PartSchedule
 
 # Browsers send minutes, some with seconds; the first format is the one rendered.
@@ -43,12 +44,17 @@ class SessionForm(Form):
             raise ValidationError(_l("La date de fin doit être postérieure à la date de début."))
 
 
-FIELDS = ("starts_at", "duration", "place", "deadline")
+FIELDS = ("starts_at", "duration", "place", "remote", "deadline")
+
+
+def _fields_of(part) -> tuple[str, ...]:
+    """The fields a part has: the oral takes nothing handed in, so no deadline."""
+    return tuple(f for f in FIELDS if not (f == "deadline" and part.kind in WITHOUT_DEADLINE))
 
 
 def schedule_form(parts, **kwargs):
-    """A form with four fields per exam part, named ``p<id>_<field>``, pre-filled in Paris
-    time, and the part's version (``p<id>_version``) for the stale-edit check.
+    """A form with the fields of each exam part, named ``p<id>_<field>``, pre-filled in
+    Paris time, and the part's version (``p<id>_version``) for the stale-edit check.
     ``kwargs`` go to the form (``formdata=None``: the stored values only)."""
 
     class ScheduleForm(Form):
@@ -57,7 +63,7 @@ def schedule_form(parts, **kwargs):
     for part in parts:
         deadline_validators = ([InputRequired(_l("La date limite de dépôt du dossier est "
                                                  "obligatoire."))]
-                               if part.kind == PartKind.DOSSIER else [Optional()])
+                               if part.kind in DEADLINE_REQUIRED else [Optional()])
         fields = {
             "starts_at": DateTimeLocalField(_l("Début"), format=DATETIME_LOCAL,
                                             validators=[Optional()]),
@@ -65,12 +71,13 @@ def schedule_form(parts, **kwargs):
                 Optional(), NumberRange(min=1, max=24 * 60,
                                         message=_l("Indiquez une durée entre 1 et 1440 minutes."))]),
             "place": StringField(_l("Lieu"), validators=[Optional(), Length(max=300)]),
+            "remote": BooleanField(_l("À distance")),
             "deadline": DateTimeLocalField(_l("Date limite de dépôt"), format=DATETIME_LOCAL,
                                            validators=deadline_validators),
             "version": HiddenField(),
         }
-        for key, f in fields.items():
-            setattr(ScheduleForm, f"p{part.id}_{key}", f)
+        for key in (*_fields_of(part), "version"):
+            setattr(ScheduleForm, f"p{part.id}_{key}", fields[key])
     return ScheduleForm(data=_stored(parts), **kwargs)
 
 
@@ -80,13 +87,16 @@ def _stored(parts) -> dict:
         data.update({f"p{part.id}_starts_at": _local(part.starts_at),
                      f"p{part.id}_duration": part.duration_minutes,
                      f"p{part.id}_place": part.place,
+                     f"p{part.id}_remote": part.remote,
                      f"p{part.id}_deadline": _local(part.submission_deadline),
                      f"p{part.id}_version": str(part.version)})
     return data
 
 
 def part_fields(form, part) -> dict:
-    return {key: form[f"p{part.id}_{key}"] for key in FIELDS}
+    """The part's fields by name (``deadline`` is None for the oral)."""
+    return {key: form[f"p{part.id}_{key}"] if key in _fields_of(part) else None
+            for key in FIELDS}
 
 
 def schedule_values(form, parts) -> dict[int, PartSchedule]:
@@ -99,7 +109,8 @@ def schedule_values(form, parts) -> dict[int, PartSchedule]:
         values[part.id] = PartSchedule(
             starts_at=_utc(f["starts_at"].data), duration_minutes=f["duration"].data,
             place=(f["place"].data or "").strip() or None,
-            submission_deadline=_utc(f["deadline"].data),
+            remote=bool(f["remote"].data),
+            submission_deadline=_utc(f["deadline"].data) if f["deadline"] else None,
             expected_version=int(raw_version) if raw_version.isdigit() else -1)
     return values
 
@@ -116,7 +127,7 @@ def differences(form, parts) -> list[dict]:
     stored = schedule_form(parts, formdata=None)
     rows = []
     for part in parts:
-        for key in FIELDS:
+        for key in _fields_of(part):
             name = f"p{part.id}_{key}"
             if stored[name]._value() != form[name]._value():
                 block = _("Bloc %(n)d", n=part.exam.block.number)

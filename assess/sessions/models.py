@@ -19,13 +19,21 @@ class PartKind(enum.StrEnum):
     ORAL = "oral"
 
 
+# Parts held at a time for a length of time (a dossier is handed in over a period).
+TIMED_PARTS = frozenset({PartKind.WRITTEN, PartKind.PRACTICAL, PartKind.ORAL})
+# Parts where work is handed in by a deadline (required for the dossier); the oral has none.
+DEADLINE_REQUIRED = frozenset({PartKind.DOSSIER})
+WITHOUT_DEADLINE = frozenset({PartKind.ORAL})
+
+
 class CertificationSession(db.Model):
     __tablename__ = "certification_sessions"
     __table_args__ = (
         sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
                            name="dates_in_order"),
-        sa.CheckConstraint("(status = 'results_published') = (results_published_at IS NOT NULL)",
-                           name="published_has_time"),
+        sa.CheckConstraint(
+            "(status IN ('published', 'closed')) = (results_published_at IS NOT NULL)",
+            name="published_has_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +41,7 @@ class CertificationSession(db.Model):
     referential_version_id: Mapped[int] = mapped_column(sa.ForeignKey("referential_versions.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
     status = enum_column(SessionStatus, "session_status", nullable=False,
-                         default=SessionStatus.OPEN)
+                         default=SessionStatus.DRAFT)
     starts_on: Mapped[date | None] = mapped_column(sa.Date)
     ends_on: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
@@ -89,6 +97,8 @@ class ExamPart(db.Model):
     starts_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     duration_minutes: Mapped[int | None]
     place: Mapped[str | None] = mapped_column(sa.String(300))
+    # Taken from home (a dossier handed in online, a remote oral): no place to give.
+    remote: Mapped[bool] = mapped_column(default=False)
     # Where the candidate hands in work (the bloc 3 dossier, case-study deliverables).
     submission_deadline: Mapped[datetime | None] = mapped_column(sa.DateTime)
     # Two admins editing the calendar at once: the second save is refused (409).
@@ -97,3 +107,13 @@ class ExamPart(db.Model):
     exam = relationship("Exam", back_populates="parts")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def scheduled(self) -> bool:
+        """Dated, with its length (if timed), its place or « à distance », and its deadline
+        (where one is required): ready for the session to open."""
+        return (self.starts_at is not None
+                and (self.duration_minutes is not None or self.kind not in TIMED_PARTS)
+                and (bool(self.place) or self.remote)
+                and (self.submission_deadline is not None
+                     or self.kind not in DEADLINE_REQUIRED))

@@ -8,14 +8,15 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from workflows.base import Refused, TransitionRefused
-from workflows.session import EDITABLE
+from workflows.session import SESSION, refusal
 
 from ..audit.operations import record
 from ..extensions import db
 from ..referential.operations import latest_version
 from ..unit_of_work import Conflict
 from .models import CertificationSession, Exam, ExamPart, PartKind
-from .permissions import can_create_session, can_manage_session
+from .permissions import can_change_session, can_create_session, can_run_session
+from .queries import lifecycle_facts
 
 
 class SessionError(Refused):
@@ -31,6 +32,7 @@ class PartSchedule:
     duration_minutes: int | None
     place: str | None
     submission_deadline: datetime | None
+    remote: bool = False
     expected_version: int | None = None
 
     def values(self) -> dict:
@@ -38,13 +40,30 @@ class PartSchedule:
                 if f.name != "expected_version"}
 
 
-def ensure_editable(session: CertificationSession) -> None:
-    """Raise ``TransitionRefused`` once the results are published (the session is closed)."""
-    if session.status not in EDITABLE:
-        raise TransitionRefused(
-            _("Les résultats de la session sont publiés : elle ne peut plus être modifiée."),
-            lifecycle="session", action="edit", state=session.status,
-        )
+def ensure_allows(session: CertificationSession, what: str) -> None:
+    """Raise ``TransitionRefused`` unless the session's state allows ``what`` (a key of
+    ``workflows.session.ALLOWS``): nothing changes in a closed session, nobody enrols in
+    one under deliberation…"""
+    reason = refusal(session.status, what)
+    if reason is not None:
+        raise TransitionRefused(_(reason), lifecycle="session", action=what,
+                                state=session.status)
+
+
+def take_step(actor, session: CertificationSession, action: str, reason: str = "") -> str:
+    """Move the session to its next state (``workflows.session.STEPS``); audited with the
+    reason the admin gave, if any (to deliberate with grading sheets still missing).
+    Returns the new state."""
+    if not can_run_session(actor, session):
+        raise SessionError(_("Vous ne pouvez pas faire avancer cette session."))
+    reason = (reason or "").strip()
+    old = session.status
+    target = SESSION.check(action, old, lifecycle_facts(session, forced=bool(reason)))
+    session.status = target
+    record(actor, f"session.{action}", session, session_id=session.id,
+           old={"status": old}, new={"status": target}, reason=reason or None)
+    db.session.flush()
+    return target
 
 
 def create_session(actor, *, centre_id: int, name: str, starts_on: date | None,
@@ -84,8 +103,8 @@ def schedule_exams(actor, session: CertificationSession,
     Returns the number of parts changed; each change is audited with its old and new values.
     Raises ``Conflict`` if a part changed since the form was loaded (its version).
     """
-    if not can_manage_session(actor, session):
-        ensure_editable(session)
+    ensure_allows(session, "schedule")
+    if not can_change_session(actor, session, "schedule"):
         raise SessionError(_("Vous ne pouvez pas modifier cette session."))
     parts = {p.id: p for exam in session.exams for p in exam.parts}
     unknown = set(values) - set(parts)
@@ -113,7 +132,8 @@ def schedule_exams(actor, session: CertificationSession,
 
 def _part_values(part: ExamPart) -> dict:
     return {"starts_at": _iso(part.starts_at), "duration_minutes": part.duration_minutes,
-            "place": part.place, "submission_deadline": _iso(part.submission_deadline)}
+            "place": part.place, "remote": part.remote,
+            "submission_deadline": _iso(part.submission_deadline)}
 
 
 def _iso(value) -> str | None:

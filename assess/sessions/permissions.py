@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import false, select
 from sqlalchemy.orm import joinedload
 
-from workflows.session import EDITABLE
+from workflows.session import allows
 
 from ..accounts.models import Role
 from ..core.access import can_manage_centre, is_admin
@@ -19,9 +19,15 @@ def can_view_session(user, session: CertificationSession) -> bool:
     return is_admin(user) and can_manage_centre(user, session.centre_id)
 
 
-def can_manage_session(user, session: CertificationSession) -> bool:
-    """Change enrolments, assignments and dates: only while the session is editable."""
-    return can_view_session(user, session) and session.status in EDITABLE
+def can_change_session(user, session: CertificationSession, what: str) -> bool:
+    """Enrol, assign, date the épreuves… (``what``: a key of ``workflows.session.ALLOWS``):
+    an admin who sees the session, while its state allows it."""
+    return can_view_session(user, session) and allows(session.status, what)
+
+
+def can_run_session(user, session: CertificationSession) -> bool:
+    """Take the session from one state to the next (open it, start the exams…)."""
+    return can_view_session(user, session)
 
 
 def can_create_session(user, centre_id: int) -> bool:

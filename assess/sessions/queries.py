@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from workflows.session import SessionContext
+
 from ..accounts.models import Role, User
-from ..candidates.models import Candidate, Enrolment
+from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..centres.models import TrainingCentre
 from ..extensions import db
 from ..grading.models import GradingSheet, SheetStatus
+from ..jobs import operations as jobs
+from ..jobs.models import JobKind
 from ..juries.models import Assignment
+from ..referential.labels import part_label
+from ..results.models import BlockOutcome, BlockResult, TitleResult
 from ..submissions.models import StoredFile, Submission
 from .models import CertificationSession, Exam
 from .permissions import visible_sessions
@@ -117,3 +124,79 @@ def session_assignments(session_id: int, enrolment_id: int | None = None) -> lis
     if enrolment_id is not None:
         query = query.where(Assignment.enrolment_id == enrolment_id)
     return list(db.session.scalars(query))
+
+
+# -- what the lifecycle's guards read (SessionContext) --------------------------------
+def results_basis(session_id: int) -> str:
+    """What the session's results are computed from, in one statement: enrolments and their
+    blocs, assignments, and the submitted sheets (how many, and the sum of their versions:
+    every change to a sheet bumps its version). Drafts do not count (grading is blind: a
+    draft changes no result). Equal bases, equal inputs."""
+    enrolments = select(Enrolment.id).where(Enrolment.session_id == session_id)
+    sheets = (select(GradingSheet).join(Assignment, Assignment.id == GradingSheet.assignment_id)
+              .where(Assignment.enrolment_id.in_(enrolments),
+                     GradingSheet.status == SheetStatus.SUBMITTED).subquery())
+
+    def scalar(query):
+        return query.scalar_subquery()
+
+    row = db.session.execute(select(
+        scalar(select(func.count()).select_from(enrolments.subquery())),
+        scalar(select(func.count()).select_from(enrolment_blocks)
+               .where(enrolment_blocks.c.enrolment_id.in_(enrolments))),
+        scalar(select(func.count(Assignment.id)).where(Assignment.enrolment_id.in_(enrolments))),
+        scalar(select(func.count()).select_from(sheets)),
+        scalar(select(func.coalesce(func.sum(sheets.c.version), 0))),
+    )).one()
+    return "e{}/b{}/a{}/s{}/v{}".format(*row)
+
+
+def pending_count(session_id: int) -> int:
+    """Computed bloc results still waiting for a submitted sheet."""
+    return db.session.scalar(
+        select(func.count(BlockResult.id))
+        .join(Enrolment, Enrolment.id == BlockResult.enrolment_id)
+        .where(Enrolment.session_id == session_id, BlockResult.outcome == BlockOutcome.PENDING)
+    ) or 0
+
+
+def result_count(session_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(TitleResult.id))
+        .join(Enrolment, Enrolment.id == TitleResult.enrolment_id)
+        .where(Enrolment.session_id == session_id)
+    ) or 0
+
+
+def missing_sheets(session_id: int) -> int:
+    """Assignments of the session whose grading sheet is not submitted (or not started)."""
+    return db.session.scalar(
+        select(func.count(Assignment.id))
+        .join(Enrolment, Enrolment.id == Assignment.enrolment_id)
+        .outerjoin(GradingSheet, (GradingSheet.assignment_id == Assignment.id)
+                   & (GradingSheet.status == SheetStatus.SUBMITTED))
+        .where(Enrolment.session_id == session_id, GradingSheet.id.is_(None))
+    ) or 0
+
+
+def unscheduled_parts(exams) -> tuple[str, ...]:
+    """The parts (as « Bloc 2 · Étude de cas pratique ») not ready for the session to open."""
+    return tuple(f"{_('Bloc %(n)d', n=exam.block.number)} · {part_label(part.kind)}"
+                 for exam in exams for part in exam.parts if not part.scheduled)
+
+
+def lifecycle_facts(session, *, forced: bool = False) -> SessionContext:
+    """Everything the session lifecycle's guards read, in a fixed number of statements."""
+    results = result_count(session.id)
+    return SessionContext(
+        unscheduled_parts=unscheduled_parts(session_exams(session.id)),
+        enrolment_count=db.session.scalar(
+            select(func.count(Enrolment.id)).where(Enrolment.session_id == session.id)) or 0,
+        missing_sheets=missing_sheets(session.id),
+        forced=forced,
+        job_running=jobs.has_active_job(JobKind.COMPUTE_RESULTS, session.id),
+        result_count=results,
+        # Results computed from other inputs than today's (a sheet submitted, changed or
+        # reopened since, an enrolment added) may not be published.
+        results_stale=bool(results) and session.results_basis != results_basis(session.id),
+        pending_results=pending_count(session.id) if results else 0)

@@ -5,10 +5,12 @@ Enrolment is in ``candidates.views``, the assignment of jurors in ``juries.views
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
+
+from workflows.session import SESSION, STEPS
 
 from ..accounts.models import Role
 from ..core.access import ADMIN_ROLES, roles_required
@@ -24,9 +26,9 @@ from .forms import (
     schedule_form,
     schedule_values,
 )
-from .labels import SESSION_STATUS
-from .operations import create_session, schedule_exams
-from .permissions import can_manage_session, load_session_for
+from .labels import SESSION_STATUS, STEP_LABELS
+from .operations import create_session, schedule_exams, take_step
+from .permissions import can_change_session, can_run_session, load_session_for
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
@@ -72,8 +74,43 @@ def show(session_id: int):
     exams = queries.session_exams(session.id)
     return render_template(
         "sessions/show.html", cert_session=session, exams=exams,
-        rows=queries.candidate_rows(session.id, exams),
-        can_manage=can_manage_session(current_user, session))
+        rows=queries.candidate_rows(session.id, exams), steps=_steps(session),
+        can_enrol=can_change_session(current_user, session, "enrol"),
+        can_schedule=can_change_session(current_user, session, "schedule"),
+        can_assign=can_change_session(current_user, session, "assign"))
+
+
+def _steps(session) -> list[dict]:
+    """The lifecycle's next steps from here, each with why it is refused (or None)."""
+    if not can_run_session(current_user, session):
+        return []
+    facts = queries.lifecycle_facts(session)
+    return [{"action": action, "label": STEP_LABELS[action],
+             "refusal": SESSION.refusal(action, session.status, facts),
+             # Passing to deliberation with sheets missing takes a written reason.
+             "needs_reason": action == "deliberate" and facts.missing_sheets > 0}
+            for action in STEPS if session.status in _sources(action)]
+
+
+def _sources(action: str) -> frozenset:
+    return frozenset().union(*(t.sources for t in SESSION.transitions if t.action == action))
+
+
+@bp.post("/<int:session_id>/etapes/<action>")
+@roles_required(*ADMIN_ROLES)
+def step(session_id: int, action: str):
+    session = load_session_for(current_user, session_id)
+    if action not in STEPS:
+        abort(404)
+    outcome = perform(take_step, current_user, session, action, request.form.get("reason", ""))
+    if outcome.ok:
+        flash(_("La session est maintenant « %(state)s ».",
+                state=session_status_label(outcome.value)), "success")
+    elif outcome.conflict is not None:
+        outcome.unwrap()
+    else:
+        flash(outcome.reason, "error")
+    return redirect(url_for(".show", session_id=session_id))
 
 
 @bp.route("/<int:session_id>/exams", methods=["GET", "POST"])
@@ -101,4 +138,5 @@ def edit_exams(session_id: int):
             refresh_versions(form, parts)
     return render_template("sessions/exams.html", cert_session=session, exams=exams, form=form,
                            part_fields=part_fields, changes=changes,
-                           can_manage=can_manage_session(current_user, session)), status
+                           can_manage=can_change_session(current_user, session, "schedule")
+                           ), status

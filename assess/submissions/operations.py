@@ -19,7 +19,6 @@ from ..audit.operations import record
 from ..core.columns import utcnow
 from ..core.inserts import insert_unless_exists
 from ..extensions import db
-from ..sessions.models import SessionStatus
 from ..storage import StoredBlob, TooLarge, get_storage
 from ..unit_of_work import on_rollback
 from .labels import human_size
@@ -46,7 +45,7 @@ def upload_context(exam, now: datetime | None = None) -> SubmissionContext:
     return SubmissionContext(
         now=now or utcnow(),
         deadline=submission_deadline(exam),
-        session_published=exam.session.status == SessionStatus.RESULTS_PUBLISHED,
+        session_status=exam.session.status,
     )
 
 

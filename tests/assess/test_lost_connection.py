@@ -117,7 +117,7 @@ def test_a_publication_survives_its_backend_being_terminated(db, world, grade_al
     from assess.results.models import TitleResult
 
     for _ in range(TIMES):
-        w = world(candidates=1)
+        w = world(candidates=1, status="deliberation")
         grade_all(w)
         as_user(w.centre_admin)
         assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302

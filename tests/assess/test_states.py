@@ -40,7 +40,7 @@ def test_statuses_and_their_timestamps_go_together(db, world):
 
     w = world(candidates=1)
     session = w.session
-    session.status = SessionStatus.RESULTS_PUBLISHED  # without results_published_at
+    session.status = SessionStatus.PUBLISHED  # without results_published_at
     with pytest.raises(sa.exc.IntegrityError, match="published_has_time"):
         db.session.flush()
     db.session.rollback()

@@ -21,7 +21,7 @@ from assess.candidates.models import Candidate, Enrolment
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.juries.models import Assignment, juror_centres
 from assess.results.models import TitleResult
-from assess.sessions.models import CertificationSession
+from assess.sessions.models import CertificationSession, SessionStatus
 from assess.submissions.models import StoredFile
 from tests.factories import DEFAULT_PASSWORD, create_centre, create_user
 
@@ -40,6 +40,14 @@ def _login(app, user) -> FlaskClient:
     response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+def _step(admin_c, db, session, action, expected):
+    response = admin_c.post(f"/sessions/{session.id}/etapes/{action}")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CertificationSession, session.id).status == expected, \
+        admin_c.get(response.location).get_data(as_text=True)
 
 
 def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
@@ -72,6 +80,8 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
     assert admin_c.post(f"/sessions/{session.id}/exams", data=data).status_code == 302
     db.session.expire_all()
     assert all(p.starts_at is not None and p.place == "Salle A" for p in parts)
+    # Every part dated and placed: the session opens for enrolment.
+    _step(admin_c, db, session, "open", SessionStatus.ENROLMENT)
 
     # 2. The admin enrols the candidate for the whole title and assigns the juror.
     candidate = db.session.scalar(select(Candidate).where(Candidate.user_id == candidate_user.id))
@@ -84,6 +94,7 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
                             data={f"exam-{e.id}": str(juror.id) for e in session.exams})
     assert response.status_code == 302
     assert db.session.query(Assignment).filter_by(juror_id=juror.id).count() == 3
+    _step(admin_c, db, session, "start_exams", SessionStatus.EXAMS)
 
     # 3. The candidate uploads the bloc 3 dossier and reads the SHA-256 receipt.
     cand_c = _login(app, candidate_user)
@@ -124,7 +135,10 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
     assert statuses == {SheetStatus.SUBMITTED}
     assert db.session.query(AuditEvent).filter_by(action="grade.changed").count() == 14
 
-    # 5. The admin computes the results: the task runs and its progress is reported.
+    # 5. Grading done, the session goes to deliberation, where the admin computes the
+    # results: the task runs and its progress is reported.
+    _step(admin_c, db, session, "start_grading", SessionStatus.GRADING)
+    _step(admin_c, db, session, "deliberate", SessionStatus.DELIBERATION)
     response = admin_c.post(f"/sessions/{session.id}/resultats/calculer")
     assert response.status_code == 302
     page = admin_c.get(f"/sessions/{session.id}/resultats").get_data(as_text=True)

@@ -97,7 +97,9 @@ def _create_and_schedule(admin) -> str:
     for i in range(4):
         fs = fieldsets.nth(i)
         day = f"{today + datetime.timedelta(days=3 + i)}"
-        if "Dossier" in fs.locator("legend").inner_text():
+        if "Dossier" in fs.locator("legend").inner_text():  # handed in online
+            fs.get_by_label("Début").fill(f"{today}T09:00")
+            fs.get_by_label("À distance").check()
             fs.get_by_label("Date limite de dépôt").fill(f"{day}T18:00")
             continue
         fs.get_by_label("Début").fill(f"{day}T09:00")
@@ -106,7 +108,16 @@ def _create_and_schedule(admin) -> str:
     admin.get_by_role("button", name="Enregistrer le calendrier").click()
     admin.wait_for_load_state()
     assert admin.content().count("Salle Navigateur") == 3
+    _step(admin, session_url, "Ouvrir les inscriptions", "ouverte aux inscriptions")
     return session_url
+
+
+def _step(admin, session_url: str, button: str, state: str) -> None:
+    """Take the session's next step from its page, as the admin would."""
+    admin.goto(session_url)
+    admin.get_by_role("button", name=button).click()
+    admin.wait_for_load_state()
+    assert f"La session est maintenant « {state} »" in admin.content(), admin.content()
 
 
 def _enrol_and_assign(admin) -> None:
@@ -180,11 +191,13 @@ def test_the_whole_flow_in_a_browser(platform, tmp_path):
             admin = _login(browser, base, "centre@demo.test", console_errors)
             session_url = _create_and_schedule(admin)       # step 1
             _enrol_and_assign(admin)                         # step 2
+            _step(admin, session_url, "Démarrer les épreuves", "épreuves en cours")
             candidate = _login(browser, base, "candidat1@demo.test", console_errors)
             _upload_dossier(candidate, tmp_path)             # step 3
             _grade(_login(browser, base, "jury1@demo.test", console_errors), base)  # step 4
 
-            admin.goto(session_url)                          # step 5
+            _step(admin, session_url, "Passer à la correction", "en correction")  # step 5
+            _step(admin, session_url, "Passer en délibération", "en délibération")
             admin.get_by_text("Résultats de la session", exact=True).click()
             admin.get_by_role("button", name="Calculer les résultats").click()
             admin.wait_for_load_state()

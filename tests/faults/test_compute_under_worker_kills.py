@@ -31,12 +31,13 @@ def _seed(db, n: int):
     from assess.grading.models import CriterionMark, GradingSheet, SheetStatus
     from assess.juries.models import Assignment
     from assess.referential.operations import store
+    from assess.sessions.models import SessionStatus
     from rubrics.loader import load
     from tests.factories import create_centre, create_session, create_user
 
     version, _ = store(load())
     centre = create_centre()
-    session = create_session(version, centre)
+    session = create_session(version, centre, status=SessionStatus.DELIBERATION)
     juror, admin = create_user("juror"), create_user("centre_admin", centre=centre)
 
     def bulk(model, rows):

@@ -204,7 +204,7 @@ def test_worker_computes_session_results(stack, web, worker):
 
     proc, log = worker
     version, _ = store(load())
-    world = build_world(version, candidates=3)
+    world = build_world(version, candidates=3, status="deliberation")
     for assignment in world.assignments:
         sheet = GradingSheet(assignment_id=assignment.id, status=SheetStatus.SUBMITTED,
                              submitted_at=utcnow())

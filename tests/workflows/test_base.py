@@ -56,16 +56,20 @@ def test_a_dict_context_is_refused_rather_than_read():
 
 def test_another_lifecycles_context_is_refused():
     with pytest.raises(TypeError, match="SessionContext"):
-        SESSION.check("compute", "open", GradingContext(missing_levels=(), session_published=False))
+        SESSION.check("compute", "deliberation",
+                      GradingContext(missing_levels=(), session_status="grading"))
 
 
 def test_a_context_cannot_be_built_with_a_field_missing_or_misspelt():
+    fields = {"unscheduled_parts": (), "enrolment_count": 1, "missing_sheets": 0,
+              "forced": False, "job_running": False, "result_count": 0,
+              "results_stale": False, "pending_results": 0}
+    SessionContext(**fields)
     with pytest.raises(TypeError):
-        SessionContext(enrolment_count=1, job_running=False, result_count=0,
-                       results_stale=False)  # pending_results forgotten
+        SessionContext(**{k: v for k, v in fields.items() if k != "pending_results"})
     with pytest.raises(TypeError):
-        SessionContext(enrolment_count=1, job_runing=False, result_count=0,
-                       results_stale=False, pending_results=0)
+        SessionContext(**{("job_runing" if k == "job_running" else k): v
+                          for k, v in fields.items()})
 
 
 def test_guards_decide_and_allowed_actions_lists_only_passing_ones():
@@ -94,14 +98,13 @@ def test_refusal_is_rendered_through_the_installed_translator():
                                        "Not possible while “%(state)s”."}.get(s, s))
         with pytest.raises(TransitionRefused) as refused:
             GRADING_SHEET.check("submit", "submitted",
-                                GradingContext(missing_levels=(), session_published=False))
+                                GradingContext(missing_levels=(), session_status="grading"))
         # submitted → "soumise" has no translation here: the parameter passes unchanged.
         assert refused.value.reason == "Not possible while “soumise”."
         with pytest.raises(TransitionRefused) as refused:
-            SESSION.check("publish", "open",
-                          SessionContext(enrolment_count=0, job_running=False, result_count=0,
-                                         results_stale=False, pending_results=0))
-        assert refused.value.reason == "Not possible while “ouverte”."
+            SESSION.check("publish", "enrolment",
+                          SessionContext((), 0, 0, False, False, 0, False, 0))
+        assert refused.value.reason == "Not possible while “ouverte aux inscriptions”."
     finally:
         base.set_translator(str)
 

@@ -8,8 +8,8 @@ from workflows import TransitionRefused
 from workflows.grading import GRADING_SHEET, GradingContext
 
 
-def ctx(missing=(), published=False) -> GradingContext:
-    return GradingContext(missing_levels=tuple(missing), session_published=published)
+def ctx(missing=(), status="grading") -> GradingContext:
+    return GradingContext(missing_levels=tuple(missing), session_status=status)
 
 
 def test_submit_requires_every_level_and_locks():
@@ -25,8 +25,12 @@ def test_a_draft_may_be_saved_with_levels_missing():
     assert GRADING_SHEET.check("save", "draft", ctx(missing=["CR1.1", "CR1.2"])) == "draft"
 
 
-def test_nothing_changes_once_the_session_is_published():
+@pytest.mark.parametrize(("status", "words"), [("deliberation", "délibération"),
+                                               ("published", "publiés"), ("closed", "close"),
+                                               ("draft", "préparation")])
+def test_nothing_changes_unless_the_session_is_being_graded(status, words):
     for action in ("save", "submit"):
-        with pytest.raises(TransitionRefused, match="publiés"):
-            GRADING_SHEET.check(action, "draft", ctx(published=True))
-    assert GRADING_SHEET.allowed_actions("draft", ctx(published=True)) == []
+        with pytest.raises(TransitionRefused, match=words):
+            GRADING_SHEET.check(action, "draft", ctx(status=status))
+    assert GRADING_SHEET.allowed_actions("draft", ctx(status=status)) == []
+    assert GRADING_SHEET.allowed_actions("draft", ctx(status="exams")) == ["save", "submit"]

@@ -1,56 +1,97 @@
-"""The certification session's lifecycle."""
+"""The certification session's lifecycle: its states, what each allows, and its guards."""
 
 from __future__ import annotations
 
 import pytest
 
 from workflows import TransitionRefused
-from workflows.session import SESSION, SessionContext
+from workflows.session import (
+    ALLOWS,
+    SESSION,
+    STATE_REFUSALS,
+    STEPS,
+    SessionContext,
+    SessionStatus,
+    allows,
+    refusal,
+)
+
+S = SessionStatus
 
 
-def ctx(enrolments=0, running=False, results=0, stale=False, pending=0) -> SessionContext:
-    return SessionContext(enrolment_count=enrolments, job_running=running, result_count=results,
-                          results_stale=stale, pending_results=pending)
+def ctx(unscheduled=(), enrolments=1, missing=0, forced=False, running=False, results=0,
+        stale=False, pending=0) -> SessionContext:
+    return SessionContext(unscheduled_parts=tuple(unscheduled), enrolment_count=enrolments,
+                          missing_sheets=missing, forced=forced, job_running=running,
+                          result_count=results, results_stale=stale, pending_results=pending)
 
 
-def test_compute_needs_enrolments_and_no_running_job():
+def test_the_whole_path_from_draft_to_closed():
+    state = S.DRAFT
+    for action in ("open", "start_exams", "start_grading", "deliberate"):
+        state = SESSION.check(action, state, ctx())
+    assert state == S.DELIBERATION
+    assert SESSION.check("compute", state, ctx()) == S.DELIBERATION  # may be run again
+    state = SESSION.check("publish", state, ctx(results=2))
+    assert state == S.PUBLISHED
+    assert SESSION.check("close", state, ctx()) == S.CLOSED
+
+
+def test_it_cannot_open_until_every_part_is_dated_and_placed():
+    with pytest.raises(TransitionRefused, match="Bloc 3 · Soutenance orale"):
+        SESSION.check("open", S.DRAFT, ctx(unscheduled=["Bloc 3 · Soutenance orale"]))
+
+
+def test_the_exams_need_candidates():
     with pytest.raises(TransitionRefused, match="aucun candidat"):
-        SESSION.check("compute", "open", ctx(enrolments=0))
-    with pytest.raises(TransitionRefused, match="déjà en cours"):
-        SESSION.check("compute", "open", ctx(enrolments=3, running=True))
-    assert SESSION.check("compute", "open", ctx(enrolments=3)) == "results_computed"
-    # Recomputing before publication is allowed.
-    assert SESSION.check("compute", "results_computed", ctx(enrolments=3)) == "results_computed"
+        SESSION.check("start_exams", S.ENROLMENT, ctx(enrolments=0))
 
 
-def test_publish_only_after_compute_and_with_results():
-    with pytest.raises(TransitionRefused) as refused:
-        SESSION.check("publish", "open", ctx(results=2))
-    assert "ouverte" in refused.value.reason
-    with pytest.raises(TransitionRefused, match="Aucun résultat"):
-        SESSION.check("publish", "results_computed", ctx(results=0))
-    with pytest.raises(TransitionRefused, match="déjà en cours"):
-        SESSION.check("publish", "results_computed", ctx(results=2, running=True))
-    assert SESSION.check("publish", "results_computed", ctx(results=2)) == "results_published"
-    with pytest.raises(TransitionRefused):
-        SESSION.check("compute", "results_published", ctx(enrolments=2))
+def test_deliberation_waits_for_every_sheet_unless_forced_with_a_reason():
+    with pytest.raises(TransitionRefused, match="3 grille"):
+        SESSION.check("deliberate", S.GRADING, ctx(missing=3))
+    assert SESSION.check("deliberate", S.GRADING, ctx(missing=3, forced=True)) == \
+        S.DELIBERATION
 
 
-def test_allowed_actions():
-    assert SESSION.allowed_actions("open", ctx(enrolments=1)) == ["compute"]
-    assert SESSION.allowed_actions("open", ctx(enrolments=0)) == []
-    assert SESSION.allowed_actions("results_computed", ctx(enrolments=1, results=1)) == [
-        "compute", "publish"]
+def test_publish_refuses_without_fresh_complete_results():
+    for context, words in ((ctx(results=0), "Aucun résultat"),
+                           (ctx(results=2, running=True), "déjà en cours"),
+                           (ctx(results=2, stale=True), "recalculez"),
+                           (ctx(results=2, pending=2), "2 résultat")):
+        with pytest.raises(TransitionRefused, match=words):
+            SESSION.check("publish", S.DELIBERATION, context)
+    assert SESSION.refusal("publish", S.DELIBERATION, ctx(results=2)) is None
 
 
-def test_publish_refuses_stale_or_pending_results_and_says_so():
-    with pytest.raises(TransitionRefused, match="recalculez"):
-        SESSION.check("publish", "results_computed", ctx(results=2, stale=True))
-    with pytest.raises(TransitionRefused, match="2 résultat"):
-        SESSION.check("publish", "results_computed", ctx(results=2, pending=2))
-    assert SESSION.refusal("publish", "results_computed", ctx(results=2)) is None
-    assert "recalculez" in SESSION.refusal("publish", "results_computed",
-                                           ctx(results=2, stale=True))
-    # Recomputing stays possible: it is the way out.
-    assert "compute" in SESSION.allowed_actions("results_computed",
-                                                ctx(enrolments=2, results=2, stale=True))
+def test_computing_and_publishing_happen_in_deliberation_only():
+    for state in set(S) - {S.DELIBERATION}:
+        with pytest.raises(TransitionRefused):
+            SESSION.check("compute", state, ctx(results=1))
+        with pytest.raises(TransitionRefused):
+            SESSION.check("publish", state, ctx(results=1))
+
+
+def test_back_to_grading_to_correct_a_sheet_but_not_during_a_computation():
+    assert SESSION.check("resume_grading", S.DELIBERATION, ctx()) == S.GRADING
+    with pytest.raises(TransitionRefused, match="en cours"):
+        SESSION.check("resume_grading", S.DELIBERATION, ctx(running=True))
+
+
+def test_a_closed_session_goes_nowhere_and_allows_nothing():
+    assert SESSION.allowed_actions(S.CLOSED, ctx(results=1)) == []
+    assert not any(allows(S.CLOSED, what) for what in ALLOWS)
+    assert "close" in refusal(S.CLOSED, "enrol")
+
+
+def test_what_each_state_allows():
+    assert allows(S.DRAFT, "enrol") and not allows(S.DRAFT, "upload")
+    assert allows(S.EXAMS, "upload") and allows(S.EXAMS, "grade")
+    assert not allows(S.GRADING, "upload") and allows(S.GRADING, "grade")
+    assert not allows(S.DELIBERATION, "grade") and allows(S.DELIBERATION, "compute")
+    assert not any(allows(S.PUBLISHED, w) for w in ALLOWS)
+
+
+def test_every_state_has_a_label_and_a_refusal_in_words():
+    assert set(SESSION.state_labels) == set(S) == set(STATE_REFUSALS)
+    assert set(STEPS) <= {t.action for t in SESSION.transitions}

@@ -12,8 +12,8 @@ from workflows.submission import SUBMISSION, SubmissionContext
 NOW = datetime(2026, 11, 23, 10, 0)
 
 
-def ctx(deadline, published=False) -> SubmissionContext:
-    return SubmissionContext(now=NOW, deadline=deadline, session_published=published)
+def ctx(deadline, status="exams") -> SubmissionContext:
+    return SubmissionContext(now=NOW, deadline=deadline, session_status=status)
 
 
 def test_upload_until_the_deadline():
@@ -28,6 +28,8 @@ def test_upload_until_the_deadline():
         SUBMISSION.check("upload", "locked", before)
 
 
-def test_no_upload_once_the_results_are_published():
-    with pytest.raises(TransitionRefused, match="publiés"):
-        SUBMISSION.check("upload", "submitted", ctx(NOW + timedelta(days=1), published=True))
+@pytest.mark.parametrize(("status", "words"), [("grading", "correction"),
+                                               ("published", "publiés"), ("draft", "préparation")])
+def test_no_upload_unless_the_session_takes_hand_ins(status, words):
+    with pytest.raises(TransitionRefused, match=words):
+        SUBMISSION.check("upload", "submitted", ctx(NOW + timedelta(days=1), status=status))

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select, text
 
 from assess.audit.models import AuditEvent
-from assess.core.columns import utcnow
 from assess.grading import operations as ops
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.sessions.models import SessionStatus
 from tests.assess.grading.grading_helpers import bloc_assignment, criteria, form_data, sheet_url
+from tests.factories import move_to
 from workflows.base import TransitionRefused
 
 
@@ -113,8 +113,7 @@ def test_submit_locks_and_audits(db, grading_world):
 
 def test_nothing_changes_once_results_are_published(db, grading_world):
     a = bloc_assignment(grading_world, 1)
-    grading_world.session.status = SessionStatus.RESULTS_PUBLISHED
-    grading_world.session.results_published_at = utcnow()
+    move_to(grading_world.session, SessionStatus.PUBLISHED)
     db.session.commit()
     with pytest.raises(TransitionRefused) as caught:
         ops.save_sheet(grading_world.jurors[0], a, _values(a, level="acquis"), 0)

@@ -8,7 +8,6 @@ from html import unescape
 from sqlalchemy import select
 
 from assess.audit.models import AuditEvent
-from assess.core.columns import utcnow
 from assess.grading.models import CriterionMark, GradingSheet, SheetStatus
 from assess.sessions.models import SessionStatus
 from tests.assess.grading.grading_helpers import (
@@ -17,7 +16,7 @@ from tests.assess.grading.grading_helpers import (
     form_data,
     sheet_url,
 )
-from tests.factories import assign
+from tests.factories import assign, move_to
 
 
 def _html(response) -> str:
@@ -267,8 +266,7 @@ def test_a_published_session_shows_the_sheet_read_only(client, as_user, grading_
     client.post(sheet_url(a), data=form_data(a, observations={"CR1.1": "Avant publication"}))
     version = _sheet(db, a).version
     session = grading_world.session
-    session.status = SessionStatus.RESULTS_PUBLISHED
-    session.results_published_at = utcnow()
+    move_to(session, SessionStatus.PUBLISHED)
     db.session.commit()
 
     html = _html(client.get(sheet_url(a)))

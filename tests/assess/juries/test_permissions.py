@@ -9,6 +9,7 @@ from assess.grading.models import GradingSheet, SheetStatus
 from assess.juries.permissions import can_assign, can_invite_juror, can_unassign
 from tests.factories import ACTORS as USERS
 from tests.factories import ADMINS_OF_THE_SESSION as WHO
+from tests.factories import move_to
 from workflows.session import SessionStatus
 
 ADMINS = ["certifier_admin", "centre_admin"]
@@ -21,8 +22,7 @@ def w(world):
 
 
 def publish(db, session):
-    session.status = SessionStatus.RESULTS_PUBLISHED
-    session.results_published_at = utcnow()
+    move_to(session, SessionStatus.PUBLISHED)
     db.session.commit()
 
 

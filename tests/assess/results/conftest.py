@@ -22,3 +22,15 @@ def results_of(db):
         return {r.block.number: r for r in blocks}, title
 
     return read
+
+
+@pytest.fixture
+def world(world):
+    """The results tests' worlds: sessions in deliberation (where results are computed)."""
+    from workflows.session import SessionStatus
+
+    def make(**kwargs):
+        kwargs.setdefault("status", SessionStatus.DELIBERATION)
+        return world(**kwargs)
+
+    return make

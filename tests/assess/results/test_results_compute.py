@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import func, select
 
 from assess.audit.models import AuditEvent
-from assess.core.columns import utcnow
 from assess.jobs.models import Job, JobStatus
 from assess.outbox.models import OutboxMessage
 from assess.referential.models import LevelCode
@@ -14,7 +13,7 @@ from assess.results.models import BlockResult, TitleResult
 from assess.results.operations import start_compute
 from assess.results.tasks import compute_results
 from assess.sessions.models import SessionStatus
-from tests.factories import assign, create_session, enrol
+from tests.factories import assign, create_session, enrol, move_to
 
 
 def _compute(client, as_user, world):
@@ -79,7 +78,8 @@ def test_outcomes_of_acquired_failed_missing_and_disagreeing_candidates(
     assert blocks[2].criterion_levels["CR2.1"] == "acquis"
     assert title.outcome == "pending"
 
-    assert db.session.get(type(w.session), w.session.id).status == SessionStatus.RESULTS_COMPUTED
+    # Computing leaves the session in deliberation: it may be run again until publication.
+    assert db.session.get(type(w.session), w.session.id).status == SessionStatus.DELIBERATION
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.session_id == w.session.id)
                                 .order_by(AuditEvent.id)).all()
     assert [e.action for e in events][-2:] == ["results.compute_requested", "results.computed"]
@@ -157,8 +157,7 @@ def _earlier_session(db, w, validated_block, *, published):
     db.session.add(BlockResult(enrolment_id=enrolment.id, block_id=block.id,
                                outcome=BlockOutcome.VALIDATED))
     if published:
-        earlier.status = SessionStatus.RESULTS_PUBLISHED
-        earlier.results_published_at = utcnow()
+        move_to(earlier, SessionStatus.PUBLISHED)
     db.session.commit()
 
 
@@ -243,7 +242,7 @@ def test_a_failing_computation_marks_the_job_failed(db, world, client, as_user, 
     assert job.status == JobStatus.FAILED and "bof" in job.message
     row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.task == "results.compute"))
     assert row.done_at is None and "bof" in row.last_error  # left for the sweep to retry
-    assert db.session.get(type(w.session), w.session.id).status == SessionStatus.OPEN
+    assert db.session.get(type(w.session), w.session.id).status == SessionStatus.DELIBERATION
 
 
 def test_compute_is_refused_while_a_job_is_running(db, world, client, as_user):

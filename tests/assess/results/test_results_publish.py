@@ -11,6 +11,7 @@ from assess.outbox import relay
 from assess.outbox.models import OutboxMessage
 from assess.results.models import TitleResult
 from assess.sessions.models import CertificationSession, SessionStatus
+from tests.factories import move_to
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_publish_releases_results_and_mails_each_candidate_once(db, computed, cl
 
     db.session.expire_all()
     session = db.session.get(CertificationSession, w.session.id)
-    assert session.status == SessionStatus.RESULTS_PUBLISHED
+    assert session.status == SessionStatus.PUBLISHED
     assert session.results_published_at is not None
     titles = db.session.scalars(select(TitleResult)).all()
     assert len(titles) == 2 and all(t.published_at is not None for t in titles)
@@ -123,8 +124,17 @@ def test_publish_is_refused_before_compute(db, world, client, as_user, mail_outb
     w = world(candidates=1)
     as_user(w.centre_admin)
     html = _publish_followed(client, w)
-    assert "Action impossible dans l&#39;état « ouverte »" in html
-    assert db.session.get(CertificationSession, w.session.id).status == SessionStatus.OPEN
+    assert "Aucun résultat à publier" in html
+    assert db.session.get(CertificationSession, w.session.id).status == \
+        SessionStatus.DELIBERATION
+    assert mail_outbox == []
+
+
+def test_publish_is_refused_outside_deliberation(db, world, client, as_user, mail_outbox):
+    w = world(candidates=1, status=SessionStatus.GRADING)
+    as_user(w.centre_admin)
+    _publish_followed(client, w)
+    assert db.session.get(CertificationSession, w.session.id).status == SessionStatus.GRADING
     assert mail_outbox == []
 
 
@@ -162,7 +172,7 @@ def test_results_computed_before_the_sheets_were_submitted_are_not_published(
     response = _publish(client, w)
     db.session.expire_all()
     assert db.session.get(CertificationSession, w.session.id).status == \
-        SessionStatus.RESULTS_COMPUTED
+        SessionStatus.DELIBERATION
     assert db.session.scalar(select(TitleResult.published_at)) is None
     assert "recalculez les résultats" in client.get(
         response.headers["Location"]).get_data(as_text=True)
@@ -185,7 +195,7 @@ def test_a_sheet_reopened_after_the_computation_makes_the_results_stale(db, comp
     _publish(client, w)
     db.session.expire_all()
     assert db.session.get(CertificationSession, w.session.id).status == \
-        SessionStatus.RESULTS_COMPUTED
+        SessionStatus.DELIBERATION
 
 
 def test_a_draft_saved_after_the_computation_changes_nothing(db, world, grade_all, client,
@@ -198,9 +208,13 @@ def test_a_draft_saved_after_the_computation_changes_nothing(db, world, grade_al
     db.session.commit()
     as_user(w.centre_admin)
     client.post(f"/sessions/{w.session.id}/resultats/calculer")
+    move_to(w.session, SessionStatus.GRADING)  # back to grading for a while
+    db.session.commit()
     as_user(w.jurors[1])
     from tests.assess.grading.grading_helpers import form_data, sheet_url
     assert client.post(sheet_url(extra), data=form_data(extra)).status_code == 302  # a draft
+    move_to(w.session, SessionStatus.DELIBERATION)
+    db.session.commit()
     as_user(w.centre_admin)
     page = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
     assert "ne sont plus à jour" not in page

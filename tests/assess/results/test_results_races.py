@@ -62,7 +62,7 @@ def test_a_concurrent_publish_answers_409_and_publishes_nothing(db, world, grade
     assert response.status_code == 409
     assert "modifiées entre-temps" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(type(w.session), w.session.id).status == SessionStatus.RESULTS_COMPUTED
+    assert db.session.get(type(w.session), w.session.id).status == SessionStatus.DELIBERATION
     assert db.session.scalar(select(func.count(TitleResult.id)).where(
         TitleResult.published_at.is_not(None))) == 0
     assert db.session.scalar(select(func.count(Notification.id)).where(

@@ -11,6 +11,7 @@ from assess.core.columns import utcnow
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.juries.models import Assignment
 from assess.sessions.models import SessionStatus
+from tests.factories import move_to
 
 
 def _url(w, enrolment=None):
@@ -126,8 +127,7 @@ def test_assignment_of_another_enrolment_is_404(as_user, world):
 
 def test_published_session_refuses_assignment(as_user, world, db):
     w = world(candidates=1, jurors=1, assign_all=False)
-    w.session.status = SessionStatus.RESULTS_PUBLISHED
-    w.session.results_published_at = utcnow()
+    move_to(w.session, SessionStatus.PUBLISHED)
     db.session.commit()
     exam = w.session.exams[0]
     response = as_user(w.admin).post(_url(w), data={f"exam-{exam.id}": str(w.jurors[0].id)})

@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from assess.accounts.models import Role, User
 from assess.candidates.models import AccessRoute, Candidate, Enrolment
-from assess.core.columns import utcnow
 from assess.sessions.models import SessionStatus
-from tests.factories import candidate_of, create_user
+from tests.factories import candidate_of, create_user, move_to
 
 NEW = {"who": "new", "first_name": "Inès", "last_name": "Moreau",
        "email": "ines.moreau@example.org", "access_route": "vae", "birth_date": "1990-04-02",
@@ -157,8 +156,7 @@ def test_candidate_of_another_centre_is_refused(as_user, world, db):
 
 def test_published_session_refuses_enrolment(as_user, world, db, mail_outbox):
     w = world(candidates=0, jurors=0)
-    w.session.status = SessionStatus.RESULTS_PUBLISHED
-    w.session.results_published_at = utcnow()
+    move_to(w.session, SessionStatus.PUBLISHED)
     db.session.commit()
     response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol", data=NEW)
     assert "Les résultats de la session sont publiés" in response.get_data(as_text=True)

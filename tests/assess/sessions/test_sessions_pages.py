@@ -81,7 +81,7 @@ def test_index_shows_counts_and_progress(as_user, world, db):
     w = world(candidates=2, jurors=1)
     _enrich(db, w)
     page = as_user(w.admin).get("/sessions/").get_data(as_text=True)
-    assert w.centre.name in page and "ouverte" in page
+    assert w.centre.name in page and "épreuves en cours" in page
     # 2 candidates × 3 exams assigned; every second sheet submitted.
     assert "3 grille(s) soumise(s) sur 6 affectée(s)" in page
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from assess.audit.models import AuditEvent
-from assess.core.columns import utcnow
 from assess.sessions.models import PartKind, SessionStatus
+from tests.factories import move_to
 
 
 def _parts(session):
@@ -37,7 +37,9 @@ def test_schedule_stores_utc_and_audits(as_user, world, db, who):
     db.session.expire_all()
     for part in _parts(w.session):
         assert part.starts_at == datetime(2026, 12, 1, 8, 0)  # 09:00 Paris = 08:00 UTC
-        assert part.submission_deadline == datetime(2026, 11, 20, 17, 0)
+        # The oral takes nothing handed in: it has no deadline (its field does not exist).
+        assert part.submission_deadline == (None if part.kind == PartKind.ORAL
+                                            else datetime(2026, 11, 20, 17, 0))
         assert part.duration_minutes == 240 and part.place == "Salle Rameau"
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "exam.scheduled")).all()
@@ -97,8 +99,7 @@ def test_dossier_deadline_is_required(as_user, world, db):
 
 def test_published_session_cannot_be_rescheduled(as_user, world, db):
     w = world(candidates=0, jurors=0)
-    w.session.status = SessionStatus.RESULTS_PUBLISHED
-    w.session.results_published_at = utcnow()
+    move_to(w.session, SessionStatus.PUBLISHED)
     db.session.commit()
     response = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=_data(w.session))
     assert response.status_code == 200

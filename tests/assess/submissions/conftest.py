@@ -7,23 +7,12 @@ import io
 import pytest
 from werkzeug.datastructures import FileStorage
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
+from tests.conftest import MINIMAL_PDF as PDF
 
 
 @pytest.fixture
 def pdf_bytes():
     return PDF
-
-
-@pytest.fixture
-def post_upload(client):
-    def post(exam_id, data=PDF, filename="memoire.pdf", c=None, **kwargs):
-        c = c or client
-        payload = {"file": (io.BytesIO(data), filename)} if data is not None else {}
-        return c.post(f"/candidat/epreuves/{exam_id}/depot", data=payload,
-                      content_type="multipart/form-data", **kwargs)
-
-    return post
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from assess.audit.models import AuditEvent
 from assess.core.columns import utcnow
 from assess.sessions.models import SessionStatus
 from assess.submissions.models import StoredFile, Submission
+from tests.factories import move_to
 
 
 def count(db, model):
@@ -107,8 +108,7 @@ def test_refused_after_deadline(world, as_user, post_upload, db, storage_files):
 
 def test_refused_once_results_are_published(world, as_user, post_upload, db, storage_files):
     w = world(candidates=1)
-    w.session.status = SessionStatus.RESULTS_PUBLISHED
-    w.session.results_published_at = utcnow()
+    move_to(w.session, SessionStatus.PUBLISHED)
     db.session.commit()
     as_user(w.candidates[0])
 
