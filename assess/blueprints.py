@@ -3,6 +3,7 @@
 from .accounts.views import bp as auth
 from .candidates.views import bp as candidates
 from .centres.views import bp as centres
+from .certification.views import bp as certification
 from .grading.views import bp as grading
 from .juries.views import bp as juries
 from .referential.views import bp as referential
@@ -11,5 +12,5 @@ from .sessions.views import bp as sessions
 from .submissions.views import bp as submissions
 from .web.views import bp as web
 
-BLUEPRINTS = (web, auth, referential, sessions, candidates, juries, centres, submissions,
-              grading, results)
+BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, juries, centres,
+              submissions, grading, results)

@@ -4,6 +4,7 @@ from .accounts.models import LoginFailure, Role, ThrottleKind, User
 from .audit.models import AuditEvent
 from .candidates.models import AccessRoute, Candidate, Enrolment, enrolment_blocks
 from .centres.models import TrainingCentre
+from .certification.models import Certification
 from .grading.models import CriterionMark, GradingSheet, SheetStatus
 from .jobs.models import Job, JobStatus
 from .juries.models import Assignment, Jury, JuryMember, MemberRole, juror_centres
@@ -16,7 +17,7 @@ from .submissions.models import StoredFile, Submission, SubmissionStatus
 
 __all__ = [
     "AccessRoute", "Assignment", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
-    "Candidate", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
+    "Candidate", "Certification", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
     "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
     "LoginFailure",
     "MemberRole", "Notification", "NotificationStatus", "OutboxMessage", "PartKind",

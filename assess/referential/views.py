@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy.orm import selectinload
 
+from ..certification.operations import current
 from .labels import part_label
 from .models import Block, ReferentialVersion
 from .operations import latest_version
@@ -21,4 +22,5 @@ def public():
     """The certification's public page: blocs, competences, criteria, modalities, jobs."""
     version = latest_version(
         selectinload(ReferentialVersion.blocks).selectinload(Block.criteria))
-    return render_template("referential/public.html", version=version, jobs=TARGETED_JOBS)
+    return render_template("referential/public.html", version=version, jobs=TARGETED_JOBS,
+                           certification=current())

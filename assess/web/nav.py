@@ -12,6 +12,7 @@ from ..core.access import ADMIN_ROLES as ADMINS
 NAV = (
     ("sessions.index", _l("Sessions"), ADMINS),
     ("centres.index", _l("Centres"), (Role.CERTIFIER_ADMIN,)),
+    ("certification.settings", _l("Certification"), (Role.CERTIFIER_ADMIN,)),
     ("grading.index", _l("Mes évaluations"), (Role.JUROR,)),
     ("submissions.home", _l("Mes épreuves"), (Role.CANDIDATE,)),
     ("results.mine", _l("Mes résultats"), (Role.CANDIDATE,)),

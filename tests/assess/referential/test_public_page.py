@@ -23,8 +23,9 @@ def test_public_page_loads_in_a_fixed_number_of_queries(client, referential_vers
     client.get("/referentiel")  # warm up
     with count_queries() as statements:
         assert client.get("/referentiel").status_code == 200
-    # The latest version, then its blocs, then their criteria: nothing per bloc.
-    assert len(statements) == 3, "\n".join(statements)
+    # The latest version, its blocs, their criteria, and the certification's settings
+    # (RNCP code, expiry date): nothing per bloc.
+    assert len(statements) == 4, "\n".join(statements)
 
 
 def test_public_page_without_referential_explains(client):
