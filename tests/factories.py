@@ -55,7 +55,8 @@ def create_user(role="candidate", *, email=None, password=DEFAULT_PASSWORD, cent
         if centre is None:
             centre = create_centre()
             user.centre_id = centre.id
-        db.session.add(Candidate(user_id=user.id, centre_id=centre.id))
+        db.session.add(Candidate(user_id=user.id, centre_id=centre.id, birth_name=user.last_name,
+                                 first_name_1=user.first_name))
         db.session.flush()
     return user
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -13,10 +15,11 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from ..accounts.forms import INVALID_EMAIL
-from ..core.forms import Form
+from ..core.forms import EmailAddress, Form
+from .identity import Identity
 from .labels import ACCESS_ROUTE
 from .models import AccessRoute
 
@@ -30,18 +33,68 @@ FULL, PARTIAL = "full", "partial"
 EXISTING, NEW = "existing", "new"
 
 
-class EnrolForm(Form):
+class IdentityForm(Form):
+    """The identity the CPF declaration needs; only the birth name and the first name are
+    required to enrol (the rest may follow, the candidate's page says what is missing)."""
+
+    birth_name = StringField(_l("Nom de naissance"), validators=[Length(max=60)],
+                             render_kw={"autocomplete": "family-name"})
+    usage_name = StringField(_l("Nom d'usage (facultatif)"), validators=[Length(max=60)])
+    first_name_1 = StringField(_l("Premier prénom"), validators=[Length(max=60)],
+                               render_kw={"autocomplete": "given-name"})
+    first_name_2 = StringField(_l("Deuxième prénom (facultatif)"), validators=[Length(max=60)])
+    first_name_3 = StringField(_l("Troisième prénom (facultatif)"), validators=[Length(max=60)])
+    birth_date = DateField(_l("Date de naissance"), validators=[Optional()])
+    sex = SelectField(_l("Sexe"), default="", choices=[
+        SelectChoice("", _l("— non renseigné —")), SelectChoice("F", _l("Féminin (F)")),
+        SelectChoice("M", _l("Masculin (M)"))])
+    birth_insee_code = StringField(_l("Code INSEE de la commune de naissance"),
+                                   render_kw={"inputmode": "text", "autocomplete": "off"})
+    birth_postal_code = StringField(_l("ou code postal de naissance"),
+                                    render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    birth_commune = StringField(_l("Commune de naissance"), validators=[Length(max=60)])
+    birth_country_code = StringField(_l("Code INSEE du pays de naissance"), default="100",
+                                     render_kw={"inputmode": "numeric"})
+    access_route = SelectField(_l("Voie d'accès"), default=AccessRoute.CONTINUING.value,
+                               choices=[SelectChoice(r.value, ACCESS_ROUTE[r])
+                                        for r in AccessRoute])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # The shapes the CPF schema expects, each by its field, in the same pass as the rest.
+        problems = {name: message for name, message in self.identity().normalised()
+                    .problems().items() if not self[name].errors}
+        self.add_problems(problems)
+        return ok and not problems
+
+    def identity(self) -> Identity:
+        return Identity(**{name: self[name].data or ("" if name != "birth_date" else None)
+                           for name in IDENTITY_FIELDS})
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """Put each refusal of the identity next to its field."""
+        for name, message in problems.items():
+            self[name].errors = [*self[name].errors, message]
+
+    def require_names(self) -> bool:
+        ok = True
+        for f in (self.birth_name, self.first_name_1):
+            if not (f.data or "").strip():
+                f.errors = [*f.errors, _l("Ce champ est obligatoire pour un nouveau candidat.")]
+                ok = False
+        return ok
+
+
+IDENTITY_FIELDS = tuple(f.name for f in fields(Identity))
+
+
+class EnrolForm(IdentityForm):
     who = RadioField(_l("Candidat"), default=EXISTING, choices=[
         SelectChoice(EXISTING, _l("Un candidat déjà enregistré dans le centre")),
         SelectChoice(NEW, _l("Un nouveau candidat (il recevra une invitation par e-mail)")),
     ])
     candidate_id = SelectField(_l("Candidat existant"), coerce=int, validators=[Optional()])
-    first_name = StringField(_l("Prénom"), validators=[Length(max=120)])
-    last_name = StringField(_l("Nom"), validators=[Length(max=120)])
     email = EmailField(_l("Adresse e-mail"), validators=[Length(max=254)])
-    access_route = SelectField(_l("Voie d'accès"), default=AccessRoute.CONTINUING.value,
-                               choices=[SelectChoice(r.value, ACCESS_ROUTE[r]) for r in AccessRoute])
-    birth_date = DateField(_l("Date de naissance (facultatif)"), validators=[Optional()])
     scope = RadioField(_l("Parcours"), default=FULL, choices=[
         SelectChoice(FULL, _l("Titre complet (tous les blocs)")),
         SelectChoice(PARTIAL, _l("Certains blocs seulement")),
@@ -61,14 +114,13 @@ class EnrolForm(Form):
         return ok
 
     def _validate_new(self) -> bool:
-        ok = True
-        for f in (self.first_name, self.last_name, self.email):
-            if not (f.data or "").strip():
-                f.errors.append(_l("Ce champ est obligatoire pour un nouveau candidat."))
-                ok = False
-        if (self.email.data or "").strip():
+        ok = self.require_names()
+        if not (self.email.data or "").strip():
+            self.email.errors.append(_l("Ce champ est obligatoire pour un nouveau candidat."))
+            ok = False
+        else:
             try:
-                Email(INVALID_EMAIL)(self, self.email)
+                EmailAddress(INVALID_EMAIL)(self, self.email)
             except ValidationError as exc:
                 self.email.errors.append(str(exc))
                 ok = False

@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 
 from .models import AccessRoute
 
+# In the CPF's own words (its « voie d'accès » values).
 ACCESS_ROUTE = {
-    AccessRoute.INITIAL: _l("Formation initiale"),
-    AccessRoute.INITIAL_APPRENTICESHIP: _l("Formation initiale (apprentissage)"),
-    AccessRoute.CONTINUING: _l("Formation continue"),
-    AccessRoute.CONTINUING_PRO_CONTRACT: _l("Formation continue (contrat de professionnalisation)"),
+    AccessRoute.INITIAL: _l("Formation initiale hors apprentissage"),
+    AccessRoute.INITIAL_APPRENTICESHIP: _l("Formation initiale en apprentissage"),
+    AccessRoute.CONTINUING: _l("Formation continue hors contrat de professionnalisation"),
+    AccessRoute.CONTINUING_PRO_CONTRACT: _l("Formation continue en contrat de professionnalisation"),
     AccessRoute.VAE: _l("Validation des acquis de l'expérience (VAE)"),
-    AccessRoute.FOREIGN_EQUIVALENCE: _l("Équivalence de diplôme étranger"),
+    AccessRoute.FOREIGN_EQUIVALENCE: _l("Équivalence (diplôme étranger)"),
     AccessRoute.INDEPENDENT: _l("Candidat libre"),
 }

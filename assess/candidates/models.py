@@ -22,19 +22,45 @@ class AccessRoute(enum.StrEnum):
     INDEPENDENT = "candidat_libre"
 
 
+# The same routes by their code in the Caisse des Dépôts' schema (voieAcces).
+CPF_ACCESS_ROUTE = {
+    AccessRoute.INITIAL: "FORMATION_INITIALE_HORS_APPRENTISSAGE",
+    AccessRoute.INITIAL_APPRENTICESHIP: "FORMATION_INITIALE_APPRENTISSAGE",
+    AccessRoute.CONTINUING: "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
+    AccessRoute.CONTINUING_PRO_CONTRACT: "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
+    AccessRoute.VAE: "VAE",
+    AccessRoute.FOREIGN_EQUIVALENCE: "EQUIVALENCE_DIPLOME_ETRANGER",
+    AccessRoute.INDEPENDENT: "CANDIDAT_LIBRE",
+}
+
+
 class Candidate(db.Model):
     """A person prepared by one centre: the same person (account) sitting at two centres
     has a row in each, and each centre sees only its own."""
 
     __tablename__ = "candidates"
-    __table_args__ = (sa.UniqueConstraint("user_id", "centre_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "centre_id"),
+        sa.CheckConstraint("sex IS NULL OR sex IN ('M', 'F')", name="sex_m_or_f"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     centre_id: Mapped[int] = mapped_column(sa.ForeignKey("training_centres.id"), index=True)
-    birth_date: Mapped[date | None] = mapped_column(sa.Date)
     access_route = enum_column(AccessRoute, "access_route", nullable=False,
                                default=AccessRoute.CONTINUING)
+    # The identity the CPF declaration needs (candidates.identity), as this centre knows it.
+    birth_name: Mapped[str | None] = mapped_column(sa.String(60))
+    usage_name: Mapped[str | None] = mapped_column(sa.String(60))
+    first_name_1: Mapped[str | None] = mapped_column(sa.String(60))
+    first_name_2: Mapped[str | None] = mapped_column(sa.String(60))
+    first_name_3: Mapped[str | None] = mapped_column(sa.String(60))
+    birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    sex: Mapped[str | None] = mapped_column(sa.String(1))
+    birth_insee_code: Mapped[str | None] = mapped_column(sa.String(5))
+    birth_postal_code: Mapped[str | None] = mapped_column(sa.String(9))
+    birth_commune: Mapped[str | None] = mapped_column(sa.String(60))
+    birth_country_code: Mapped[str | None] = mapped_column(sa.String(3), default="100")
 
     user = relationship("User")
     centre = relationship("TrainingCentre")

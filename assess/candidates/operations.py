@@ -17,6 +17,7 @@ from ..extensions import db
 from ..referential.models import Block
 from ..sessions.operations import ensure_allows
 from ..sessions.permissions import can_change_session
+from .identity import Identity
 from .models import AccessRoute, Candidate, Enrolment
 from .permissions import can_manage_candidate, centre_candidate
 
@@ -25,52 +26,89 @@ class EnrolmentError(Refused):
     """A refused enrolment; the message is meant for the user."""
 
 
+class IdentityRefused(EnrolmentError):
+    """Identity fields of the wrong shape; ``problems`` says, per field, what is expected."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(_("L'identité du candidat contient des erreurs : corrigez les champs "
+                           "signalés."))
+        self.problems = problems
+
+
 # Said alike whatever the address belongs to (a juror, an admin, nobody of this centre):
 # no message may tell a centre whether an address has an account elsewhere.
 NOT_FOR_A_CANDIDATE = _l("Cette adresse ne peut pas servir à inscrire un candidat : vérifiez-la, "
                          "ou demandez au candidat son adresse personnelle.")
 
 
-def create_candidate(actor, *, centre_id: int, email: str, first_name: str, last_name: str,
-                     access_route: AccessRoute | str, birth_date: date | None = None) -> Candidate:
+def create_candidate(actor, *, centre_id: int, email: str, identity: Identity,
+                     access_route: AccessRoute | str) -> Candidate:
     """The candidate of this centre with this address: a new account, invited by e-mail;
     or, for a person who already has a candidate's account (prepared by another centre),
     a candidate row of this centre for that account. Nothing of the other centre's is
     read or shown."""
     if not can_manage_candidate(actor, centre_id):
         raise EnrolmentError(_("Vous ne pouvez pas créer de candidat pour ce centre."))
+    identity = _checked(identity)
     existing = find_by_email(email)
-    if existing is not None:
-        return _candidate_of_this_centre(actor, existing, centre_id, access_route, birth_date)
-    user = invite_user(actor, email=email, role=Role.CANDIDATE, first_name=first_name,
-                       last_name=last_name, centre_id=centre_id)
-    candidate = Candidate(user_id=user.id, centre_id=centre_id, birth_date=birth_date,
-                          access_route=AccessRoute(access_route))
-    candidate.user = user
-    db.session.add(candidate)
-    db.session.flush()
-    record(actor, "candidate.created", candidate, new={
-        "user_id": user.id, "centre_id": centre_id, "access_route": str(candidate.access_route),
-    })
-    return candidate
-
-
-def _candidate_of_this_centre(actor, user, centre_id: int, access_route,
-                              birth_date) -> Candidate:
-    if user.role != Role.CANDIDATE or not user.active:
+    if existing is None:
+        user = invite_user(actor, email=email, role=Role.CANDIDATE,
+                           first_name=identity.first_name_1,
+                           last_name=identity.usage_name or identity.birth_name,
+                           centre_id=centre_id)
+    elif existing.role != Role.CANDIDATE or not existing.active:
         raise EnrolmentError(str(NOT_FOR_A_CANDIDATE))
-    candidate = db.session.scalar(select(Candidate).where(
-        Candidate.user_id == user.id, Candidate.centre_id == centre_id))
-    if candidate is not None:
-        return candidate
-    candidate = Candidate(user_id=user.id, centre_id=centre_id, birth_date=birth_date,
-                          access_route=AccessRoute(access_route))
+    else:
+        user = existing
+        candidate = db.session.scalar(select(Candidate).where(
+            Candidate.user_id == user.id, Candidate.centre_id == centre_id))
+        if candidate is not None:
+            return candidate
+    candidate = Candidate(user_id=user.id, centre_id=centre_id,
+                          access_route=AccessRoute(access_route), **identity.values())
     candidate.user = user
     db.session.add(candidate)
     db.session.flush()
-    record(actor, "candidate.linked", candidate, new={
-        "user_id": user.id, "centre_id": centre_id, "access_route": str(candidate.access_route)})
+    record(actor, "candidate.created" if existing is None else "candidate.linked", candidate,
+           new={"user_id": user.id, "centre_id": centre_id,
+                "access_route": str(candidate.access_route)})
     return candidate
+
+
+def update_candidate(actor, candidate: Candidate, identity: Identity,
+                     access_route: AccessRoute | str) -> Candidate:
+    """Correct a candidate's identity or access route (audited, old and new)."""
+    if not can_manage_candidate(actor, candidate.centre_id):
+        raise EnrolmentError(_("Vous ne pouvez pas modifier ce candidat."))
+    identity = _checked(identity)
+    values = {**identity.values(), "access_route": AccessRoute(access_route)}
+    old = {k: _plain(getattr(candidate, k)) for k in values}
+    for key, value in values.items():
+        setattr(candidate, key, value)
+    new = {k: _plain(v) for k, v in values.items()}
+    if new != old:
+        # The name shown everywhere follows the identity.
+        candidate.user.first_name = identity.first_name_1 or candidate.user.first_name
+        candidate.user.last_name = (identity.usage_name or identity.birth_name
+                                    or candidate.user.last_name)
+        record(actor, "candidate.updated", candidate,
+               old={k: v for k, v in old.items() if new[k] != v},
+               new={k: v for k, v in new.items() if old[k] != v})
+    db.session.flush()
+    return candidate
+
+
+def _checked(identity: Identity) -> Identity:
+    identity = identity.normalised()
+    problems = identity.problems()
+    if problems:
+        raise IdentityRefused(problems)
+    return identity
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else (
+        str(value) if value is not None else None)
 
 
 def enrol_candidate(actor, session, candidate: Candidate, blocks: list[Block]) -> Enrolment:
@@ -99,16 +137,14 @@ def enrol_existing_candidate(actor, session, candidate_id: int, blocks: list[Blo
     return enrol_candidate(actor, session, candidate, blocks)
 
 
-def enrol_new_candidate(actor, session, *, email: str, first_name: str, last_name: str,
-                        access_route: AccessRoute | str, birth_date: date | None,
-                        blocks: list[Block]) -> Enrolment:
+def enrol_new_candidate(actor, session, *, email: str, identity: Identity,
+                        access_route: AccessRoute | str, blocks: list[Block]) -> Enrolment:
     """Create (and invite) a candidate of the session's centre, then enrol them."""
     # Check first: a refused enrolment must not leave an invited account behind.
     ensure_allows(session, "enrol")
     _check_blocks(session, blocks)
     candidate = create_candidate(actor, centre_id=session.centre_id, email=email,
-                                 first_name=first_name, last_name=last_name,
-                                 access_route=access_route, birth_date=birth_date)
+                                 identity=identity, access_route=access_route)
     return enrol_candidate(actor, session, candidate, blocks)
 
 

@@ -14,7 +14,7 @@ from ..unit_of_work import perform
 from . import queries
 from .forms import FULL, NEW, EnrolForm
 from .labels import ACCESS_ROUTE
-from .operations import enrol_existing_candidate, enrol_new_candidate
+from .operations import IdentityRefused, enrol_existing_candidate, enrol_new_candidate
 
 bp = Blueprint("candidates", __name__)
 
@@ -51,6 +51,8 @@ def enrol(session_id: int):
                     name=enrolment.candidate.user.full_name), "success")
             return redirect(url_for("juries.assign", session_id=session.id,
                                     enrolment_id=enrolment.id))
+        if isinstance(outcome.refusal, IdentityRefused):
+            form.add_problems(outcome.refusal.problems)
         flash(outcome.reason, "error")
         status = outcome.status
     return render_template("candidates/enrol.html", cert_session=session, form=form,
@@ -60,10 +62,9 @@ def enrol(session_id: int):
 
 def _enrol(session, form, blocks):
     if form.who.data == NEW:
-        return enrol_new_candidate(
-            current_user, session, email=form.email.data, first_name=form.first_name.data,
-            last_name=form.last_name.data, access_route=form.access_route.data,
-            birth_date=form.birth_date.data, blocks=blocks)
+        return enrol_new_candidate(current_user, session, email=form.email.data,
+                                   identity=form.identity(),
+                                   access_route=form.access_route.data, blocks=blocks)
     return enrol_existing_candidate(current_user, session, form.candidate_id.data, blocks)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..accounts.forms import INVALID_EMAIL
-from ..core.forms import Form
+from ..core.forms import EmailAddress, Form
 from .operations import CentreError, normalize_siret
 
 
@@ -36,5 +36,5 @@ class InviteCentreAdminForm(Form):
         render_kw={"autocomplete": "off"})
     email = EmailField(_l("Adresse e-mail"), validators=[
         DataRequired(_l("Indiquez l'adresse e-mail de la personne.")),
-        Email(INVALID_EMAIL),
+        EmailAddress(INVALID_EMAIL),
         Length(max=254)], render_kw={"autocomplete": "off", "spellcheck": "false"})

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeField, PasswordField, StringField, TextAreaField
@@ -43,6 +45,22 @@ class SaneDate:
         if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             raise ValidationError(_l("Indiquez une date entre %(first)d et %(last)d.",
                                      first=FIRST_YEAR, last=LAST_YEAR))
+
+
+class EmailAddress:
+    """An e-mail address that could receive mail. While demo accounts are allowed, the
+    reserved ``.test`` domain (the demo's) is accepted, so that a newcomer can enrol demo
+    candidates."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        try:
+            validate_email(field.data or "", check_deliverability=False,
+                           test_environment=bool(current_app.config.get("DEMO_ALLOWED")))
+        except EmailNotValidError as exc:
+            raise ValidationError(self.message) from exc
 
 
 class Form(FlaskForm):

@@ -52,6 +52,19 @@ ACCOUNTS = (
     DemoAccount("candidat3@demo.test", Role.CANDIDATE, "Inès", "Lefèvre", {}),
 )
 
+# The candidates' identity as their centre recorded it; the third one's place of birth
+# is still missing, so the demo shows what the CPF declaration would lack.
+IDENTITIES = {
+    "candidat1@demo.test": dict(birth_name="Dupont", first_name_1="Léa", first_name_2="Marie",
+                                birth_date=date(1998, 4, 12), sex="F",
+                                birth_insee_code="69123", birth_commune="Lyon"),
+    "candidat2@demo.test": dict(birth_name="Moreau", first_name_1="Hugo",
+                                birth_date=date(1995, 11, 3), sex="M",
+                                birth_insee_code="2A004", birth_commune="Ajaccio"),
+    "candidat3@demo.test": dict(birth_name="Lefèvre", usage_name="Martin-Lefèvre",
+                                first_name_1="Inès", birth_date=date(2000, 1, 27), sex="F"),
+}
+
 
 def _centre() -> TrainingCentre:
     centre = db.session.scalar(select(TrainingCentre).where(TrainingCentre.name == CENTRE_NAME))
@@ -77,7 +90,8 @@ def _account(spec: DemoAccount, centre: TrainingCentre, password_hash: str) -> U
     if spec.role == Role.CANDIDATE and db.session.scalar(
             select(Candidate).where(Candidate.user_id == user.id)) is None:
         db.session.add(Candidate(user_id=user.id, centre_id=centre.id,
-                                 access_route=AccessRoute.CONTINUING_PRO_CONTRACT))
+                                 access_route=AccessRoute.CONTINUING_PRO_CONTRACT,
+                                 birth_country_code="100", **IDENTITIES[spec.email]))
         db.session.flush()
     return user
 

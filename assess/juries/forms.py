@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts.forms import INVALID_EMAIL
-from ..core.forms import Form
+from ..core.forms import EmailAddress, Form
 
 
 class InviteJurorForm(Form):
     first_name = StringField(_l("Prénom"), validators=[DataRequired(), Length(max=120)])
     last_name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Adresse e-mail"),
-                        validators=[DataRequired(), Email(INVALID_EMAIL),
+                        validators=[DataRequired(), EmailAddress(INVALID_EMAIL),
                                     Length(max=254)])
     organisation = StringField(_l("Organisation (entreprise, organisme)"),
                                validators=[Optional(), Length(max=200)])

@@ -105,7 +105,7 @@ def test_an_enrolment_survives_its_backend_being_terminated(db, world, as_user, 
         kills = terminate(operations)
         as_user(w.centre_admin)
         response = client.post(f"/sessions/{w.session.id}/enrol", data={
-            "who": "new", "first_name": "Nina", "last_name": f"Roux{i}",
+            "who": "new", "first_name_1": "Nina", "birth_name": f"Roux{i}",
             "email": f"nina.roux{i}@example.org", "access_route": "vae", "scope": "full"})
         assert kills and response.status_code == 302
     assert _count(db, Enrolment) == TIMES

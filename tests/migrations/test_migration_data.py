@@ -110,3 +110,26 @@ def test_downgrade_then_upgrade_mends_and_keeps_the_data(migrated):
     with pytest.raises(sa.exc.IntegrityError):
         _run("INSERT INTO notifications (key, event, recipient_email, subject, body, status, "
              "created_at) VALUES ('k2', 'e', 'x', 's', 'b', 'sending', CURRENT_TIMESTAMP)")
+
+
+def test_candidate_identity_starts_from_the_account_names(migrated):
+    from flask_migrate import downgrade, upgrade
+
+    from assess.demo.operations import build_demo
+    from assess.extensions import db
+    from assess.referential.operations import store
+    from rubrics.loader import load
+
+    store(load())
+    build_demo()
+    db.session.commit()
+    db.session.remove()
+
+    downgrade(revision="b2e8f4a6c1d9")  # before the identity columns
+    upgrade()
+    rows = _scalar("SELECT COUNT(*) FROM candidates c JOIN users u ON u.id = c.user_id "
+                   "WHERE c.birth_name = u.last_name AND c.first_name_1 = u.first_name "
+                   "AND c.birth_country_code = '100' AND c.sex IS NULL")
+    assert rows == _scalar("SELECT COUNT(*) FROM candidates") == 3
+    with pytest.raises(sa.exc.IntegrityError):
+        _run("UPDATE candidates SET sex = 'X'")

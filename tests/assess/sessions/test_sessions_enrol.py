@@ -10,7 +10,7 @@ from assess.candidates.models import AccessRoute, Candidate, Enrolment
 from assess.sessions.models import SessionStatus
 from tests.factories import candidate_of, create_user, move_to
 
-NEW = {"who": "new", "first_name": "Inès", "last_name": "Moreau",
+NEW = {"who": "new", "first_name_1": "Inès", "birth_name": "Moreau",
        "email": "ines.moreau@example.org", "access_route": "vae", "birth_date": "1990-04-02",
        "scope": "full"}
 
@@ -127,7 +127,7 @@ def test_an_address_that_cannot_be_a_candidate_is_refused_alike(as_user, world, 
 
 def test_new_candidate_needs_name_and_valid_email(as_user, world, db):
     w = world(candidates=0, jurors=0)
-    data = NEW | {"last_name": "", "email": "pas-une-adresse"}
+    data = NEW | {"birth_name": "", "email": "pas-une-adresse"}
     response = as_user(w.admin).post(f"/sessions/{w.session.id}/enrol", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200

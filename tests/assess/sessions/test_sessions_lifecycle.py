@@ -101,8 +101,8 @@ def test_a_closed_session_is_read_only_everywhere(as_user, world, db, post_uploa
         assert button not in page
     sid = w.session.id
     before = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()))
-    admin.post(f"/sessions/{sid}/enrol", data={"who": "new", "first_name": "A",
-                                               "last_name": "B", "email": "a.b@example.org",
+    admin.post(f"/sessions/{sid}/enrol", data={"who": "new", "first_name_1": "A",
+                                               "birth_name": "B", "email": "a.b@example.org",
                                                "access_route": "vae", "scope": "full"})
     admin.post(f"/sessions/{sid}/exams", data={})
     admin.post(f"/sessions/{sid}/enrolments/{w.enrolments[0].id}/assign",
