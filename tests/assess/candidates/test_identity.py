@@ -94,3 +94,25 @@ def test_a_wrong_code_is_shown_by_its_field_and_nothing_typed_is_lost(as_user, w
     for typed in ("Moreau-Vidal", "Claire", "Ajaccio", "6912", "France", NEW["email"]):
         assert f'value="{typed}"' in page
     assert db.session.scalar(select(User).where(User.email == NEW["email"])) is None
+
+
+def test_correcting_an_identity_is_audited_with_old_and_new(app, world, db, audit_actions):
+    from assess.audit.models import AuditEvent
+    from assess.candidates.operations import IdentityRefused, update_candidate
+    from tests.factories import candidate_of
+
+    w = world(candidates=1, jurors=0)
+    candidate = candidate_of(w.candidates[0])
+    with app.test_request_context():
+        with pytest.raises(IdentityRefused) as refused:
+            update_candidate(w.centre_admin, candidate, Identity(birth_name="X", sex="Z"),
+                             candidate.access_route)
+        assert set(refused.value.problems) == {"sex"}
+        update_candidate(w.centre_admin, candidate,
+                         Identity(birth_name=candidate.birth_name, usage_name="Vidal",
+                                  first_name_1="Anne", sex="F"), "vae")
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "candidate.updated")).one()
+    assert event.new["usage_name"] == "Vidal" and event.old["usage_name"] is None
+    assert "birth_name" not in event.new  # unchanged fields are not recorded
+    assert (candidate.user.first_name, candidate.user.last_name) == ("Anne", "Vidal")
