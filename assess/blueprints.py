@@ -1,6 +1,7 @@
 """Every blueprint of the app, in one list."""
 
 from .accounts.views import bp as auth
+from .candidate_record.views import bp as candidate_record
 from .candidates.views import bp as candidates
 from .centres.views import bp as centres
 from .certification.views import bp as certification
@@ -12,5 +13,5 @@ from .sessions.views import bp as sessions
 from .submissions.views import bp as submissions
 from .web.views import bp as web
 
-BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, juries, centres,
-              submissions, grading, results)
+BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
+              juries, centres, submissions, grading, results)

@@ -7,8 +7,9 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from .accounts.cli import create_admin_command
+    from .candidates.cli import candidates_group
     from .demo.cli import demo_command
     from .referential.cli import referential_group
 
-    for command in (referential_group, create_admin_command, demo_command):
+    for command in (referential_group, create_admin_command, demo_command, candidates_group):
         app.cli.add_command(command)

@@ -1,8 +1,9 @@
 """Every table, imported once so that the metadata (and Alembic) knows them all."""
 
 from .accounts.models import LoginFailure, Role, ThrottleKind, User
+from .attendance.models import Attendance, ExamAttendance
 from .audit.models import AuditEvent
-from .candidates.models import AccessRoute, Candidate, Enrolment, enrolment_blocks
+from .candidates.models import AccessRoute, Candidate, CandidateImport, Enrolment, enrolment_blocks
 from .centres.models import TrainingCentre
 from .certification.models import Certification
 from .grading.models import CriterionMark, GradingSheet, SheetStatus
@@ -16,9 +17,9 @@ from .sessions.models import CertificationSession, Exam, ExamPart, PartKind, Ses
 from .submissions.models import StoredFile, Submission, SubmissionStatus
 
 __all__ = [
-    "AccessRoute", "Assignment", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
-    "Candidate", "Certification", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
-    "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
+    "AccessRoute", "Assignment", "Attendance", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
+    "Candidate", "CandidateImport", "Certification", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
+    "ExamAttendance", "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
     "LoginFailure",
     "MemberRole", "Notification", "NotificationStatus", "OutboxMessage", "PartKind",
     "ReferentialVersion", "Role", "SessionStatus", "SheetStatus", "StoredFile", "Submission",

@@ -20,13 +20,13 @@ from config import TestConfig
 
 
 @contextlib.contextmanager
-def temp_app(*, push: bool = True) -> Iterator[tuple]:
+def temp_app(*, push: bool = True, **overrides) -> Iterator[tuple]:
     """(app, référentiel version id) on a fresh SQLite database in a temp directory.
 
     With ``push``, the app context stays pushed for the whole block; without it, the
     caller pushes one where it needs it (requests through the test client are then made
     outside any app context, each getting its own, as in production).
-    Everything is removed afterwards.
+    ``overrides`` change the configuration. Everything is removed afterwards.
     """
     from assess import create_app
     from assess.extensions import db
@@ -34,7 +34,7 @@ def temp_app(*, push: bool = True) -> Iterator[tuple]:
     from rubrics.loader import load
 
     with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
-        app = create_app(TestConfig.under(Path(tmp)))
+        app = create_app(TestConfig.under(Path(tmp), **overrides))
         with app.app_context():
             db.create_all()
             version, _ = store(load())

@@ -37,6 +37,8 @@ ALLOWS: dict[str, frozenset[SessionStatus]] = {
     "upload": frozenset({ENROLMENT, EXAMS}),
     "grade": frozenset({EXAMS, GRADING}),
     "compute": frozenset({DELIBERATION}),
+    # Absences and withdrawals: known until the jury deliberates on them.
+    "attendance": frozenset({ENROLMENT, EXAMS, GRADING, DELIBERATION}),
 }
 
 # Why a state refuses, in words for the person who asked.

@@ -27,7 +27,7 @@ from .passwords import (
     waste_time,
 )
 from .permissions import can_log_in
-from .tokens import INVITATION, PASSWORD_RESET, link, make_token
+from .tokens import INVITATION, PASSWORD_RESET, link, make_token, make_token_for
 
 
 class AccountError(Refused):
@@ -69,17 +69,60 @@ def invite_user(actor, *, email: str, role: Role | str, first_name: str = "",
 
 def send_invitation(user: User) -> None:
     token = make_token(user, INVITATION)
+    subject, body = _invitation_text(user.full_name, user.locale, token)
+    # The token is part of the key: a new invitation (new token) is a new e-mail.
+    notify("invitation", user, token[-24:], subject, body)
+
+
+def _invitation_text(name: str, locale: str | None, token: str) -> tuple[str, str]:
     url = link("/invitation/", token)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Votre accès à la plateforme de certification")
         body = _(
             "Bonjour %(name)s,\n\nUn compte a été créé pour vous sur la plateforme d'évaluation "
             "de la certification « Chargé(e) de projet en communication et webmarketing ».\n\n"
             "Choisissez votre mot de passe en suivant ce lien (valable 7 jours) :\n%(url)s\n",
-            name=user.full_name, url=url,
+            name=name, url=url,
         )
-    # The token is part of the key: a new invitation (new token) is a new e-mail.
-    notify("invitation", user, token[-24:], subject, body)
+    return subject, body
+
+
+@dataclass(frozen=True)
+class Invitee:
+    email: str
+    first_name: str
+    last_name: str
+    centre_id: int | None = None
+
+
+def invite_many(actor, role: Role | str, people: list[Invitee]) -> dict[str, int]:
+    """``invite_user`` for many new accounts at once (an import): one INSERT for the
+    accounts, one for their audit events, two for their invitations. Every address must
+    be new: a taken one fails the whole call on the unique constraint, as a concurrent
+    creation should. Returns {address: account id}."""
+    from ..audit.operations import record_many
+    from ..core.inserts import insert_many
+    from ..notifications.operations import notify_many
+
+    now = utcnow()
+    role = Role(role)
+    rows = [{"email": normalize_email(p.email), "role": role, "first_name": p.first_name.strip(),
+             "last_name": p.last_name.strip(), "centre_id": p.centre_id, "active": True,
+             "is_demo": False, "open_to_all_centres": False, "created_at": now}
+            for p in people]
+    ids = {email: uid for uid, email in insert_many(User, rows, returning=("id", "email"))}
+    record_many(actor, "account.invited", "User", [
+        {"object_id": ids[r["email"]], "new": {"email": r["email"], "role": str(role)}}
+        for r in rows])
+    messages = []
+    for r in rows:
+        uid = ids[r["email"]]
+        token = make_token_for(uid, None, INVITATION)
+        name = f"{r['first_name']} {r['last_name']}".strip() or r["email"]
+        subject, body = _invitation_text(name, None, token)
+        messages.append((uid, r["email"], token[-24:], subject, body))
+    notify_many("invitation", messages)
+    return ids
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -30,11 +30,20 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+    return _fingerprint_of(user.password_hash)
+
+
+def _fingerprint_of(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "unset").encode()).hexdigest()[:16]
 
 
 def make_token(user: User, purpose: str) -> str:
-    return _serializer(purpose).dumps({"uid": user.id, "fp": _fingerprint(user)})
+    return make_token_for(user.id, user.password_hash, purpose)
+
+
+def make_token_for(user_id: int, password_hash: str | None, purpose: str) -> str:
+    """A token for an account known by its id (an account just inserted in bulk)."""
+    return _serializer(purpose).dumps({"uid": user_id, "fp": _fingerprint_of(password_hash)})
 
 
 def read_token(token: str, purpose: str) -> User:

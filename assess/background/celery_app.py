@@ -19,6 +19,7 @@ TRANSPORT_ALIASES.setdefault("assessfs", "assess.background.fs_transport:Transpo
 # The modules whose import registers outbox handlers (``outbox.handlers.handler``): one
 # per feature with background work. A feature adding handlers adds its module here.
 HANDLER_MODULES = (
+    "assess.candidates.tasks",
     "assess.notifications.tasks",
     "assess.results.tasks",
 )

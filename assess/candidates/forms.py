@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     EmailField,
@@ -125,3 +126,20 @@ class EnrolForm(IdentityForm):
                 self.email.errors.append(str(exc))
                 ok = False
         return ok
+
+
+class ImportUploadForm(Form):
+    """The file is read and checked by ``imports.preview_import`` (type, encoding, rows)."""
+
+    file = FileField(
+        _l("Fichier des candidats (CSV ou XLSX)"),
+        validators=[FileRequired(_l("Choisissez le fichier CSV ou XLSX à importer."))],
+        render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-"
+                             "officedocument.spreadsheetml.sheet"},
+    )
+
+
+class ImportConfirmForm(Form):
+    mode = RadioField(_l("Que faut-il importer ?"), default="all", choices=[
+        SelectChoice("all", _l("Toutes les lignes")),
+        SelectChoice("valid", _l("Seulement les lignes valides"))])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .models import AccessRoute
+from .models import AccessRoute, ImportStatus
 
 # In the CPF's own words (its « voie d'accès » values).
 ACCESS_ROUTE = {
@@ -15,4 +15,19 @@ ACCESS_ROUTE = {
     AccessRoute.VAE: _l("Validation des acquis de l'expérience (VAE)"),
     AccessRoute.FOREIGN_EQUIVALENCE: _l("Équivalence (diplôme étranger)"),
     AccessRoute.INDEPENDENT: _l("Candidat libre"),
+}
+
+IMPORT_STATUS = {
+    ImportStatus.PREVIEWED: _l("aperçu, rien d'écrit"),
+    ImportStatus.CONFIRMED: _l("en cours"),
+    ImportStatus.DONE: _l("importé"),
+    ImportStatus.FAILED: _l("échoué"),
+    ImportStatus.CANCELLED: _l("annulé"),
+}
+
+IMPORT_OUTCOME = {
+    "created": _l("créée"),
+    "updated": _l("mise à jour"),
+    "unchanged": _l("inchangée"),
+    "refused": _l("refusée"),
 }

@@ -90,8 +90,51 @@ class Enrolment(db.Model):
                                             index=True)
     candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidates.id"), index=True)
     full_title: Mapped[bool] = mapped_column(default=True)
+    # The aménagement the candidate asked for, as the centre received it (free text); the
+    # decision and the measures are recorded apart.
+    accommodation_request: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
 
     session = relationship("CertificationSession")
     candidate = relationship("Candidate")
     blocks = relationship("Block", secondary=enrolment_blocks, order_by="Block.number")
+
+
+class ImportStatus(enum.StrEnum):
+    PREVIEWED = "previewed"  # checked and shown; nothing written
+    CONFIRMED = "confirmed"  # the worker applies it (its job shows the progress)
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class CandidateImport(db.Model):
+    """A file of candidates for one session: its preview, then what applying it did.
+    The file itself is kept in the storage (content-addressed) until it is applied."""
+
+    __tablename__ = "candidate_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("certification_sessions.id"),
+                                            index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    file_key: Mapped[str] = mapped_column(sa.String(80))
+    file_sha256: Mapped[str] = mapped_column(sa.String(64))
+    file_size: Mapped[int] = mapped_column()
+    status = enum_column(ImportStatus, "import_status", nullable=False,
+                         default=ImportStatus.PREVIEWED)
+    # The preview: {"counts": {...}, "unknown_columns": [...], "rows": [...]}.
+    preview: Mapped[dict] = mapped_column(sa.JSON)
+    valid_only: Mapped[bool | None] = mapped_column()
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id"))
+    # How many rows of the file are applied, committed with their effects: a worker that
+    # takes over a half-done import starts after them.
+    rows_done: Mapped[int] = mapped_column(default=0)
+    # What applying did: {"created": n, "updated": n, "unchanged": n, "refused": n}.
+    result: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    session = relationship("CertificationSession")

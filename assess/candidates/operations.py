@@ -111,19 +111,23 @@ def _plain(value):
         str(value) if value is not None else None)
 
 
-def enrol_candidate(actor, session, candidate: Candidate, blocks: list[Block]) -> Enrolment:
+def enrol_candidate(actor, session, candidate: Candidate, blocks: list[Block],
+                    accommodation_request: str | None = None) -> Enrolment:
     """Enrol ``candidate`` in ``session`` for ``blocks`` (all of them: the full title)."""
     _check_enrolment(actor, session, candidate, blocks)
     all_ids = {b.id for b in session.referential_version.blocks}
     chosen = sorted({b.id for b in blocks})
     enrolment = Enrolment(session_id=session.id, candidate_id=candidate.id,
-                          full_title=set(chosen) == all_ids)
+                          full_title=set(chosen) == all_ids,
+                          accommodation_request=accommodation_request or None)
     enrolment.blocks = sorted(blocks, key=lambda b: b.number)
     db.session.add(enrolment)
     db.session.flush()
     record(actor, "enrolment.created", enrolment, session_id=session.id, new={
         "candidate_id": candidate.id, "full_title": enrolment.full_title,
         "blocks": [b.number for b in enrolment.blocks],
+        **({"accommodation_request": enrolment.accommodation_request}
+           if enrolment.accommodation_request else {}),
     })
     return enrolment
 
@@ -167,3 +171,31 @@ def _check_blocks(session, blocks: list[Block]) -> None:
         raise EnrolmentError(_("Choisissez au moins un bloc de compétences."))
     if any(b.version_id != session.referential_version_id for b in blocks):
         raise EnrolmentError(_("Un bloc choisi n'appartient pas au référentiel de la session."))
+
+
+def update_enrolment(actor, enrolment: Enrolment, blocks: list[Block],
+                     accommodation_request: str | None = None) -> Enrolment:
+    """Change the blocs an enrolment covers (while the session takes enrolments) or the
+    aménagement asked for; audited, old and new."""
+    session = enrolment.session
+    if not can_change_session(actor, session, "enrol"):
+        raise EnrolmentError(_("Vous ne pouvez pas modifier cette inscription."))
+    old = {"blocks": [b.number for b in enrolment.blocks],
+           "accommodation_request": enrolment.accommodation_request}
+    chosen = sorted(blocks, key=lambda b: b.number)
+    new = {"blocks": [b.number for b in chosen],
+           "accommodation_request": (accommodation_request if accommodation_request
+                                     is not None else enrolment.accommodation_request)}
+    if new["blocks"] != old["blocks"]:
+        ensure_allows(session, "enrol")
+        _check_blocks(session, chosen)
+        enrolment.blocks = chosen
+        all_ids = {b.id for b in session.referential_version.blocks}
+        enrolment.full_title = {b.id for b in chosen} == all_ids
+    enrolment.accommodation_request = new["accommodation_request"]
+    if new != old:
+        record(actor, "enrolment.updated", enrolment, session_id=session.id,
+               old={k: v for k, v in old.items() if new[k] != v},
+               new={k: v for k, v in new.items() if old[k] != v})
+    db.session.flush()
+    return enrolment

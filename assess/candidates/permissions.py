@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.access import can_manage_centre, is_admin
 from ..extensions import db
-from .models import Candidate, Enrolment
+from .models import Candidate, CandidateImport, Enrolment
 
 
 def can_manage_candidate(user, centre_id: int) -> bool:
@@ -41,3 +41,13 @@ def load_enrolment_for(user, session, enrolment_id: int) -> Enrolment:
     if enrolment is None or not can_view_enrolment(user, enrolment):
         abort(404)
     return enrolment
+
+
+def load_import_for(session, import_id: int) -> CandidateImport:
+    """An import of ``session`` (already loaded through its own loader, which checked the
+    user), else 404: another session's import id is not found."""
+    imported = db.session.scalar(select(CandidateImport).where(
+        CandidateImport.id == import_id, CandidateImport.session_id == session.id))
+    if imported is None:
+        abort(404)
+    return imported

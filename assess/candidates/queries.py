@@ -7,7 +7,8 @@ from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import User
 from ..extensions import db
-from .models import Candidate, Enrolment
+from ..jobs.models import Job
+from .models import Candidate, CandidateImport, Enrolment
 
 
 def centre_candidates(centre_id: int) -> list[Candidate]:
@@ -20,3 +21,13 @@ def centre_candidates(centre_id: int) -> list[Candidate]:
 def enrolled_candidate_ids(session_id: int) -> set[int]:
     return set(db.session.scalars(
         select(Enrolment.candidate_id).where(Enrolment.session_id == session_id)))
+
+
+def recent_imports(session_id: int, limit: int = 10) -> list[CandidateImport]:
+    return list(db.session.scalars(
+        select(CandidateImport).where(CandidateImport.session_id == session_id)
+        .order_by(CandidateImport.id.desc()).limit(limit)))
+
+
+def import_job(imported: CandidateImport) -> Job | None:
+    return db.session.get(Job, imported.job_id) if imported.job_id else None

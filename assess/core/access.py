@@ -16,6 +16,21 @@ from ..accounts.models import Role
 ADMIN_ROLES = (Role.CERTIFIER_ADMIN, Role.CENTRE_ADMIN)
 
 
+class SystemActor:
+    """The platform itself acting from the command line, with the certifier admin's rights:
+    the audit trail records it as the system (no user id), never as a person."""
+
+    id = None
+    role = Role.CERTIFIER_ADMIN
+    centre_id = None
+    is_authenticated = True
+    is_active = True
+    full_name = "système"
+
+
+SYSTEM = SystemActor()
+
+
 def roles_required(*roles: Role):
     """Login required, then 403 unless the user has one of ``roles``."""
 

@@ -14,6 +14,7 @@ class JobKind(enum.StrEnum):
     """The long jobs there are (a page shows their progress)."""
 
     COMPUTE_RESULTS = "compute_results"
+    IMPORT_CANDIDATES = "import_candidates"
 
 
 class JobStatus(enum.StrEnum):

@@ -41,6 +41,19 @@ def enqueue(task: str, payload: dict, key: str) -> OutboxMessage:
     return message
 
 
+def enqueue_many(task: str, items: list[tuple[dict, str]]) -> None:
+    """Queue ``task`` once per (payload, key), in one INSERT; keys already queued are left
+    alone. The new rows are published when the transaction commits, as ``enqueue``'s are."""
+    from ..core.inserts import insert_many
+
+    now = utcnow()
+    inserted = insert_many(OutboxMessage, [
+        {"task": task, "payload": payload, "key": key, "created_at": now, "attempts": 0}
+        for payload, key in items], returning=("id",), unique=("key",))
+    # Core inserts are not seen by the relay's flush hook: register them by hand.
+    db.session.info.setdefault("outbox_pending", []).extend(sorted(i for (i,) in inserted))
+
+
 def lease_end():
     """When a lease taken or renewed now ends (OUTBOX_RUNNING_LEASE seconds ahead)."""
     return utcnow() + timedelta(seconds=current_app.config["OUTBOX_RUNNING_LEASE"])

@@ -19,6 +19,7 @@ from .handlers import HANDLERS, TransientError
 from .models import OutboxMessage
 from .operations import lease_end
 from .relay import DELIVER_TASK, publish, stale_ids
+from .relay import commit as commit_and_publish
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,9 @@ def deliver_outbox(task, outbox_id: int) -> str:
         # earlier delivery of this same row (a worker that died): see notifications.tasks.
         handle(dict(payload, outbox_id=outbox_id, attempt=attempt))
         # In the handler's transaction when it did not commit: its writes and "done" together.
+        # Rows the handler queued itself (an import's invitations) are published at once.
         _mark_done(outbox_id)
-        db.session.commit()
+        commit_and_publish()
     except Exception as exc:
         db.session.rollback()
         countdown = _retry_countdown(task, exc)

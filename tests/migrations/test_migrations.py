@@ -4,6 +4,7 @@ upgraded schema matching the models (so nobody forgets a migration)."""
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,11 @@ def _roundtrip(app):
 
     with app.app_context():
         upgrade()
-        with db.engine.connect() as conn:
+        with db.engine.connect() as conn, warnings.catch_warnings():
+            # SQLite cannot reflect an index on an expression (users' lower(email)):
+            # SQLAlchemy and Alembic say so and skip it; PostgreSQL's run compares it.
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression")
+            warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified")
             diff = compare_metadata(
                 MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
             )

@@ -1,0 +1,1 @@
+"""Absence and withdrawal (désistement) of a candidate from an épreuve, with the date."""
