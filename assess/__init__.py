@@ -79,10 +79,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     from workflows.base import set_translator
 
-    from .i18n import select_locale, translate
+    from .i18n import register_date_filters, select_locale, translate
 
     # The time zone is BABEL_DEFAULT_TIMEZONE for everyone: no selector needed.
     babel.init_app(app, locale_selector=select_locale)
+    register_date_filters(app)
 
     set_translator(translate)  # workflow refusals are shown in the reader's language
     from .background.celery_app import celery_init_app

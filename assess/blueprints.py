@@ -5,6 +5,7 @@ from .candidate_record.views import bp as candidate_record
 from .candidates.views import bp as candidates
 from .centres.views import bp as centres
 from .certification.views import bp as certification
+from .dashboard.views import bp as dashboard
 from .grading.views import bp as grading
 from .juries.views import bp as juries
 from .referential.views import bp as referential
@@ -14,4 +15,4 @@ from .submissions.views import bp as submissions
 from .web.views import bp as web
 
 BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
-              juries, centres, submissions, grading, results)
+              juries, centres, submissions, grading, results, dashboard)

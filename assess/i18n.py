@@ -20,3 +20,30 @@ def select_locale() -> str:
 def translate(message: str) -> str:
     """gettext without formatting, usable outside an app context (then unchanged)."""
     return gettext(message) if has_app_context() else message
+
+
+# One way to write a date, and one a moment, per language, on every page (Babel, in the
+# platform's time zone): « 2 décembre 2026 », « 2 décembre 2026 16:30 ».
+def day(value) -> str:
+    from flask_babel import format_date
+
+    return format_date(value, "long") if value else ""
+
+
+def moment(value) -> str:
+    from flask_babel import format_date, format_time
+
+    return f"{format_date(value, 'long')} {format_time(value, 'short')}" if value else ""
+
+
+def day_short(value) -> str:
+    """A chart's axis: « 2 déc. »."""
+    from flask_babel import format_date
+
+    return format_date(value, "d MMM") if value else ""
+
+
+def register_date_filters(app) -> None:
+    app.add_template_filter(day, "day")
+    app.add_template_filter(day_short, "day_short")
+    app.add_template_filter(moment, "moment")
