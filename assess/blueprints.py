@@ -5,6 +5,7 @@ from .candidate_record.views import bp as candidate_record
 from .candidates.views import bp as candidates
 from .centres.views import bp as centres
 from .certification.views import bp as certification
+from .convocations.views import bp as convocations
 from .dashboard.views import bp as dashboard
 from .grading.views import bp as grading
 from .juries.views import bp as juries
@@ -15,4 +16,5 @@ from .submissions.views import bp as submissions
 from .web.views import bp as web
 
 BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
-              juries, centres, submissions, grading, results, dashboard)
+              juries, centres, submissions, grading, results, dashboard,
+              convocations)

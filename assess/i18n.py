@@ -43,7 +43,15 @@ def day_short(value) -> str:
     return format_date(value, "d MMM") if value else ""
 
 
+def iso_moment(value: str | None) -> str:
+    """``moment`` of a time kept as ISO text (UTC), as a convocation's details keep it."""
+    from datetime import datetime
+
+    return moment(datetime.fromisoformat(value)) if value else ""
+
+
 def register_date_filters(app) -> None:
+    app.add_template_filter(iso_moment, "iso_moment")
     app.add_template_filter(day, "day")
     app.add_template_filter(day_short, "day_short")
     app.add_template_filter(moment, "moment")

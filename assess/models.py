@@ -6,6 +6,7 @@ from .audit.models import AuditEvent
 from .candidates.models import AccessRoute, Candidate, CandidateImport, Enrolment, enrolment_blocks
 from .centres.models import TrainingCentre
 from .certification.models import Certification
+from .convocations.models import Convocation
 from .grading.models import CriterionMark, GradingSheet, SheetStatus
 from .jobs.models import Job, JobStatus
 from .juries.models import Assignment, Jury, JuryMember, MemberRole, juror_centres
@@ -18,7 +19,7 @@ from .submissions.models import StoredFile, Submission, SubmissionStatus
 
 __all__ = [
     "AccessRoute", "Assignment", "Attendance", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
-    "Candidate", "CandidateImport", "Certification", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
+    "Candidate", "CandidateImport", "Certification", "Convocation", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
     "ExamAttendance", "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
     "LoginFailure",
     "MemberRole", "Notification", "NotificationStatus", "OutboxMessage", "PartKind",

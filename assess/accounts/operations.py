@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from workflows.base import Refused
 
@@ -47,7 +47,8 @@ def normalize_email(email: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+    # Stored in lower case (a CHECK says so): an equality on the unique index.
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 def invite_user(actor, *, email: str, role: Role | str, first_name: str = "",

@@ -20,6 +20,7 @@ TRANSPORT_ALIASES.setdefault("assessfs", "assess.background.fs_transport:Transpo
 # per feature with background work. A feature adding handlers adds its module here.
 HANDLER_MODULES = (
     "assess.candidates.tasks",
+    "assess.convocations.tasks",
     "assess.notifications.tasks",
     "assess.results.tasks",
 )

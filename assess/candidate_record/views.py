@@ -16,6 +16,7 @@ from ..attendance.permissions import can_record_attendance
 from ..candidates.identity import Identity
 from ..candidates.operations import IdentityRefused, update_candidate
 from ..candidates.permissions import load_enrolment_for
+from ..convocations.queries import sent_convocations
 from ..core.access import ADMIN_ROLES, roles_required
 from ..core.columns import utcnow
 from ..core.labels import label
@@ -114,6 +115,7 @@ def _render(session, enrolment, form=None, can_edit=None, attendance_forms=None,
         candidate=candidate, record=record,
         form=form or IdentityEditForm(formdata=None, obj=candidate),
         can_edit=can_edit, levels=levels, attendance_forms=forms,
+        convocations=sent_convocations(enrolment_id=enrolment.id),
         can_record_attendance=(allows(session.status, "attendance")
                                and can_record_attendance(current_user, enrolment)),
         missing=Identity.of(candidate).missing_for_cpf(), human_size=human_size), status

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..accounts.models import Role, User
 from ..accounts.operations import Invitee, invite_many, normalize_email
@@ -193,7 +193,7 @@ def _chunks(values: list, size: int = LOOKUP_CHUNK):
 def _users_by_email(emails: list[str]) -> dict[str, User]:
     found: dict[str, User] = {}
     for chunk in _chunks(sorted({normalize_email(e) for e in emails})):
-        for user in db.session.scalars(select(User).where(func.lower(User.email).in_(chunk))):
+        for user in db.session.scalars(select(User).where(User.email.in_(chunk))):
             found[normalize_email(user.email)] = user
     return found
 

@@ -25,8 +25,8 @@ def message_id_for(notification) -> str:
     return f"<n{notification.id}.{digest}@{DOMAIN}>"
 
 
-def build_message(to: str, subject: str, body: str, message_id: str | None = None
-                  ) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, message_id: str | None = None,
+                  attachments: list[tuple[str, str, bytes]] = ()) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
@@ -34,11 +34,16 @@ def build_message(to: str, subject: str, body: str, message_id: str | None = Non
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = message_id or make_msgid(domain=DOMAIN)
     msg.set_content(body)
+    for filename, mime, data in attachments:
+        maintype, subtype = mime.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg
 
 
-def send(to: str, subject: str, body: str, message_id: str | None = None) -> None:
-    msg = build_message(to, subject, body, message_id)
+def send(to: str, subject: str, body: str, message_id: str | None = None,
+         attachments: list[tuple[str, str, bytes]] = ()) -> None:
+    """Send one message; ``attachments`` are (filename, MIME type, bytes)."""
+    msg = build_message(to, subject, body, message_id, attachments)
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "memory":
         outbox.append(msg)

@@ -36,6 +36,8 @@ class Notification(db.Model):
     recipient_email: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
+    # Files sent with it, kept in the storage: [{"filename", "mime", "key"}].
+    attachments: Mapped[list | None] = mapped_column(sa.JSON)
     status = enum_column(NotificationStatus, "notification_status", nullable=False,
                          default=NotificationStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)

@@ -10,12 +10,15 @@ from .models import Notification
 SEND_TASK = "notifications.send"
 
 
-def notify(event: str, recipient, obj_key: str, subject: str, body: str) -> Notification:
-    """Queue an e-mail keyed by (event, recipient, object): sent once however often retried."""
+def notify(event: str, recipient, obj_key: str, subject: str, body: str,
+           attachments: list[dict] | None = None) -> Notification:
+    """Queue an e-mail keyed by (event, recipient, object): sent once however often retried.
+    ``attachments``: [{"filename", "mime", "key"}], files already in the storage."""
     key = f"{event}:{recipient.id}:{obj_key}"
     notification, created = add_once(
         Notification(key=key, event=event, recipient_id=recipient.id,
-                     recipient_email=recipient.email, subject=subject, body=body), key)
+                     recipient_email=recipient.email, subject=subject, body=body,
+                     attachments=attachments), key)
     if created:
         enqueue(SEND_TASK, {"notification_id": notification.id}, key=f"notify:{key}")
     return notification

@@ -20,6 +20,7 @@ from sqlalchemy import or_, update
 from ..core.columns import utcnow
 from ..extensions import db
 from ..outbox.handlers import TransientError, handler
+from ..storage import get_storage
 from . import mail
 from .models import Notification, NotificationStatus
 from .operations import SEND_TASK
@@ -34,13 +35,23 @@ def send_notification(payload: dict) -> None:
         return  # sent, or being sent by a live delivery
     n = db.session.get(Notification, nid)
     try:
-        mail.send(n.recipient_email, n.subject, n.body, message_id=mail.message_id_for(n))
+        mail.send(n.recipient_email, n.subject, n.body, message_id=mail.message_id_for(n),
+                  attachments=_attachments(n))
     except Exception as exc:
         _release(nid, claimed_at)  # back to pending: the retry sends it
         if isinstance(exc, OSError | smtplib.SMTPException):
             raise TransientError(f"{type(exc).__name__}: {exc}") from exc
         raise
     _mark_sent(nid, claimed_at)
+
+
+def _attachments(n: Notification) -> list[tuple[str, str, bytes]]:
+    storage = get_storage()
+    files = []
+    for item in n.attachments or ():
+        with storage.open(item["key"]) as fh:
+            files.append((item["filename"], item["mime"], fh.read()))
+    return files
 
 
 def _claim(nid: int, attempt: int):

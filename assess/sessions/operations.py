@@ -17,6 +17,7 @@ from ..unit_of_work import Conflict
 from .models import CertificationSession, Exam, ExamPart, PartKind
 from .permissions import can_change_session, can_create_session, can_run_session
 from .queries import lifecycle_facts
+from .signals import parts_rescheduled
 
 
 class SessionError(Refused):
@@ -127,6 +128,8 @@ def schedule_exams(actor, session: CertificationSession,
             record(actor, "exam.scheduled", part, session_id=session.id, old=old,
                    new=_part_values(part))
     db.session.flush()
+    if changed:
+        parts_rescheduled.send(session, actor=actor)  # convocations are sent again
     return changed
 
 

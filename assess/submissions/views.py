@@ -22,6 +22,7 @@ from workflows.base import TransitionRefused
 from workflows.submission import SUBMISSION
 
 from ..accounts.models import Role
+from ..convocations.queries import latest_only, sent_convocations
 from ..core.access import roles_required
 from ..core.columns import utcnow
 from ..storage import get_storage
@@ -121,7 +122,11 @@ def _render_home(forms: dict | None = None, status: int = 200):
                      for exam in _enrolled_exams(enrolment)])
         for enrolment in enrolments
     ]
+    by_enrolment: dict[int, list] = {}
+    for c in latest_only(sent_convocations(user_id=current_user.id)):
+        by_enrolment.setdefault(c.enrolment_id, []).append(c)
     return render_template("submissions/home.html", sections=sections,
+                           convocations_by_enrolment=by_enrolment,
                            max_upload=current_app.config["MAX_UPLOAD_BYTES"]), status
 
 

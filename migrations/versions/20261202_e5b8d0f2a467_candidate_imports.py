@@ -2,7 +2,7 @@
 
 Imports of candidates from a file: the preview shown before anything is written, then
 what applying it did, resumable row by row. Enrolments keep the aménagement asked for.
-An index for the case-blind look-up of an account by its address (one per row imported).
+Addresses in lower case, checked, so that looking an account up is an index equality.
 Absences and withdrawals per épreuve, with their date.
 
 Revision ID: e5b8d0f2a467
@@ -57,7 +57,7 @@ def upgrade():
                               unique=False)
     with op.batch_alter_table('enrolments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('accommodation_request', sa.Text(), nullable=True))
-    op.create_index('ix_users_lower_email', 'users', [sa.text('lower(email)')], unique=False)
+    _lower_case_emails()
     op.create_table(
         'exam_attendances',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -86,12 +86,29 @@ def upgrade():
                               unique=False)
 
 
+def _lower_case_emails():
+    """Addresses in lower case, checked: a case-blind look-up becomes an equality on the
+    unique index. Two accounts whose addresses differ only by case stop the migration."""
+    bind = op.get_bind()
+    twins = bind.execute(sa.text(
+        "SELECT lower(email) FROM users GROUP BY lower(email) HAVING COUNT(*) > 1")).all()
+    if twins:
+        raise RuntimeError("accounts whose e-mail differs only by case, merge them first: "
+                           + ", ".join(t[0] for t in twins))
+    bind.execute(sa.text("UPDATE users SET email = lower(trim(email)) "
+                         "WHERE email != lower(trim(email))"))
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_check_constraint(op.f('ck_users_email_lower_case'),
+                                         'email = lower(email)')
+
+
 def downgrade():
     with op.batch_alter_table('exam_attendances', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_attendances_exam_id'))
         batch_op.drop_index(batch_op.f('ix_exam_attendances_enrolment_id'))
     op.drop_table('exam_attendances')
-    op.drop_index('ix_users_lower_email', table_name='users')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_users_email_lower_case'), type_='check')
     with op.batch_alter_table('enrolments', schema=None) as batch_op:
         batch_op.drop_column('accommodation_request')
     with op.batch_alter_table('candidate_imports', schema=None) as batch_op:

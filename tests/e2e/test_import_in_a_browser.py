@@ -1,10 +1,13 @@
 """Importing candidates in a real browser, as a centre admin would: a spreadsheet of 50
 rows with a few bad ones, the preview, the valid rows imported by the worker with its
-progress bar, the same file again changing nothing; then the dashboard, and every page
-on a 390 px phone screen without horizontal scrolling."""
+progress bar, the same file again changing nothing; the dashboard; convocations sent and
+read in the mail sink with their PDF and .ics; every page on a 390 px phone screen
+without horizontal scrolling."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import re
 
@@ -12,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.e2e.test_browser_flow import CHROMIUM_ARGS, _login, platform  # noqa: F401
+from tests.processes import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +60,7 @@ def _no_horizontal_scroll(page, url: str) -> None:
 def test_import_a_spreadsheet_then_follow_the_session_on_a_phone(platform, tmp_path):  # noqa: F811
     from playwright.sync_api import sync_playwright
 
-    base, _instance, chromium = platform
+    base, instance, chromium = platform
     path = tmp_path / "candidats.xlsx"
     spreadsheet(path)
     errors: list[str] = []
@@ -94,6 +98,11 @@ def test_import_a_spreadsheet_then_follow_the_session_on_a_phone(platform, tmp_p
             admin.wait_for_load_state()
             assert "8 candidats correspondent." in admin.content()  # IMPORT4, IMPORT40-46
 
+            admin.goto(session_url)
+            admin.get_by_role("button", name="Envoyer les convocations").click()
+            admin.wait_for_load_state()
+            assert "Convocations :" in admin.content()
+
             phone = browser.new_context(viewport={"width": 390, "height": 844},
                                         locale="fr-FR").new_page()
             phone.goto(base + "/login")
@@ -107,3 +116,17 @@ def test_import_a_spreadsheet_then_follow_the_session_on_a_phone(platform, tmp_p
         finally:
             browser.close()
     assert errors == []
+
+    def convocation_mail():
+        for eml in (instance / "mail").glob("*.eml"):
+            message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+            if message["To"] == "importe1@demo.test" and "convocation" in message["Subject"]:
+                names = [p.get_filename() for p in message.iter_attachments()]
+                if any(n.endswith(".pdf") for n in names) and any(
+                        n.endswith(".ics") for n in names):
+                    return message
+        return None
+
+    message = wait_until(convocation_mail, 90, "a convocation with its PDF and .ics")
+    pdf = next(p for p in message.iter_attachments() if p.get_filename().endswith(".pdf"))
+    assert pdf.get_payload(decode=True).startswith(b"%PDF")

@@ -133,3 +133,29 @@ def test_candidate_identity_starts_from_the_account_names(migrated):
     assert rows == _scalar("SELECT COUNT(*) FROM candidates") == 3
     with pytest.raises(sa.exc.IntegrityError):
         _run("UPDATE candidates SET sex = 'X'")
+
+
+def test_addresses_are_put_in_lower_case_and_kept_so(migrated):
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="d4a7c9e1b356")  # before addresses were checked
+    _run("INSERT INTO users (email, first_name, last_name, role, active, is_demo, "
+         "open_to_all_centres, created_at) VALUES (' Camille.Martin@Example.ORG', 'C', 'M', "
+         "'juror', true, false, false, CURRENT_TIMESTAMP)")
+    upgrade()
+    assert _scalar("SELECT email FROM users") == "camille.martin@example.org"
+    with pytest.raises(sa.exc.IntegrityError):
+        _run("UPDATE users SET email = 'Camille.Martin@example.org'")
+
+
+def test_two_addresses_differing_by_case_stop_the_migration(migrated):
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="d4a7c9e1b356")
+    for email in ("a@example.org", "A@example.org"):
+        _run("INSERT INTO users (email, first_name, last_name, role, active, is_demo, "
+             "open_to_all_centres, created_at) VALUES (:e, 'A', 'B', 'juror', true, false, "
+             "false, CURRENT_TIMESTAMP)", e=email)
+    with pytest.raises(SystemExit):  # Flask-Migrate logs the RuntimeError, then exits 1
+        upgrade()
+    assert _scalar("SELECT COUNT(*) FROM users WHERE email = 'A@example.org'") == 1

@@ -4,7 +4,6 @@ upgraded schema matching the models (so nobody forgets a migration)."""
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import pytest
@@ -50,11 +49,7 @@ def _roundtrip(app):
 
     with app.app_context():
         upgrade()
-        with db.engine.connect() as conn, warnings.catch_warnings():
-            # SQLite cannot reflect an index on an expression (users' lower(email)):
-            # SQLAlchemy and Alembic say so and skip it; PostgreSQL's run compares it.
-            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression")
-            warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified")
+        with db.engine.connect() as conn:
             diff = compare_metadata(
                 MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
             )
