@@ -115,6 +115,13 @@ def schedule_values(form, parts) -> dict[int, PartSchedule]:
     return values
 
 
+def add_schedule_problems(form, problems: dict[tuple[int, str], str]) -> None:
+    """Put each refused date next to its field."""
+    for (part_id, key), message in problems.items():
+        field = form[f"p{part_id}_{key}"]
+        field.errors = [*field.errors, message]
+
+
 def refresh_versions(form, parts) -> None:
     """After a conflict: the next save knowingly replaces what is stored now."""
     for part in parts:

@@ -6,13 +6,16 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from workflows.base import Refused, TransitionRefused
 from workflows.session import SESSION, refusal
 
 from ..audit.operations import record
+from ..core.columns import utcnow
 from ..extensions import db
 from ..referential.operations import latest_version
+from ..submissions.models import StoredFile, Submission
 from ..unit_of_work import Conflict
 from .models import CertificationSession, Exam, ExamPart, PartKind
 from .permissions import can_change_session, can_create_session, can_run_session
@@ -22,6 +25,25 @@ from .signals import parts_rescheduled
 
 class SessionError(Refused):
     """A refused session operation; the message is meant for the user."""
+
+
+class ScheduleRefused(SessionError):
+    """Dates that cannot be kept; ``problems`` says, per (part id, field), what to change."""
+
+    def __init__(self, problems: dict[tuple[int, str], str]):
+        super().__init__(_("Le calendrier contient des dates impossibles : corrigez les champs "
+                           "signalés, votre saisie a été conservée."))
+        self.problems = problems
+
+
+class LateWorkWarning(SessionError):
+    """A deadline moved before work already handed in: said first, done once confirmed."""
+
+    def __init__(self, late: dict[int, int]):
+        super().__init__(_("Avancer la date limite ferait passer %(n)d dépôt(s) déjà reçu(s) "
+                           "en retard : cochez la confirmation pour enregistrer quand même.",
+                           n=sum(late.values())))
+        self.late = late  # part id -> files that would be late
 
 
 @dataclass(frozen=True)
@@ -98,11 +120,14 @@ def create_session(actor, *, centre_id: int, name: str, starts_on: date | None,
 
 
 def schedule_exams(actor, session: CertificationSession,
-                   values: dict[int, PartSchedule]) -> int:
+                   values: dict[int, PartSchedule], *, late_confirmed: bool = False) -> int:
     """Set date, duration, place and deadline of the session's parts (``values`` by part id).
 
     Returns the number of parts changed; each change is audited with its old and new values.
-    Raises ``Conflict`` if a part changed since the form was loaded (its version).
+    Raises ``Conflict`` if a part changed since the form was loaded (its version),
+    ``ScheduleRefused`` for a start put in the past or a deadline before its start, and
+    ``LateWorkWarning`` (unless ``late_confirmed``) for a deadline moved before work already
+    handed in, which is then flagged late.
     """
     ensure_allows(session, "schedule")
     if not can_change_session(actor, session, "schedule"):
@@ -117,6 +142,10 @@ def schedule_exams(actor, session: CertificationSession,
     if any(new.expected_version not in (None, parts[part_id].version)
            for part_id, new in values.items()):
         raise Conflict(session)
+    _check_dates(parts, values)
+    late = _late_after(parts, values)
+    if late and not late_confirmed:
+        raise LateWorkWarning(late)
     changed = 0
     for part_id, new in values.items():
         part = parts[part_id]
@@ -131,6 +160,47 @@ def schedule_exams(actor, session: CertificationSession,
     if changed:
         parts_rescheduled.send(session, actor=actor)  # convocations are sent again
     return changed
+
+
+def _check_dates(parts: dict[int, ExamPart], values: dict[int, PartSchedule]) -> None:
+    now = utcnow()
+    problems: dict[tuple[int, str], str] = {}
+    for part_id, new in values.items():
+        part = parts[part_id]
+        # The form has minute precision: a start it leaves as it was is not a new date.
+        moved = part.starts_at is None or _minute(new.starts_at) != _minute(part.starts_at)
+        if new.starts_at is not None and moved and new.starts_at < now:
+            problems[(part_id, "starts_at")] = _("Cette date est passée : indiquez une date à "
+                                                 "venir.")
+        if (new.submission_deadline is not None and new.starts_at is not None
+                and new.submission_deadline <= new.starts_at):
+            problems[(part_id, "deadline")] = _("La date limite doit suivre le début de "
+                                                "l'épreuve.")
+    if problems:
+        raise ScheduleRefused(problems)
+
+
+def _minute(value: datetime | None) -> datetime | None:
+    return value.replace(second=0, microsecond=0) if value is not None else None
+
+
+def _late_after(parts: dict[int, ExamPart], values: dict[int, PartSchedule]) -> dict[int, int]:
+    """Per part whose deadline moves earlier, the current files handed in after the new
+    deadline: one statement per such part (rare)."""
+    late = {}
+    for part_id, new in values.items():
+        old = parts[part_id].submission_deadline
+        if new.submission_deadline is None or old is None or new.submission_deadline >= old:
+            continue
+        count = db.session.scalar(
+            select(func.count(StoredFile.id))
+            .join(Submission, Submission.id == StoredFile.submission_id)
+            .where(Submission.exam_id == parts[part_id].exam_id,
+                   StoredFile.superseded_at.is_(None),
+                   StoredFile.uploaded_at > new.submission_deadline)) or 0
+        if count:
+            late[part_id] = count
+    return late
 
 
 def _part_values(part: ExamPart) -> dict:

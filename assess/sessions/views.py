@@ -20,6 +20,7 @@ from ..unit_of_work import perform
 from . import queries
 from .forms import (
     SessionForm,
+    add_schedule_problems,
     differences,
     part_fields,
     refresh_versions,
@@ -27,7 +28,13 @@ from .forms import (
     schedule_values,
 )
 from .labels import SESSION_STATUS, STEP_LABELS
-from .operations import create_session, schedule_exams, take_step
+from .operations import (
+    LateWorkWarning,
+    ScheduleRefused,
+    create_session,
+    schedule_exams,
+    take_step,
+)
 from .permissions import can_change_session, can_run_session, load_session_for
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -120,15 +127,22 @@ def edit_exams(session_id: int):
     exams = queries.session_exams(session.id)
     parts = [p for exam in exams for p in exam.parts]
     form = schedule_form(parts)
-    status, changes = 200, []
+    status, changes, late = 200, [], None
     if form.validate_on_submit():
-        outcome = perform(schedule_exams, current_user, session, schedule_values(form, parts))
+        outcome = perform(schedule_exams, current_user, session, schedule_values(form, parts),
+                          late_confirmed=request.form.get("confirm_late") == "1")
         if outcome.ok:
             flash(_("Calendrier des épreuves enregistré (%(n)d partie(s) modifiée(s)).",
                     n=outcome.value), "success")
             return redirect(url_for(".show", session_id=session.id))
-        flash(outcome.reason, "error")
+        flash(outcome.reason, "warning" if isinstance(outcome.refusal, LateWorkWarning)
+              else "error")
         status = outcome.status
+        if isinstance(outcome.refusal, ScheduleRefused):
+            add_schedule_problems(form, outcome.refusal.problems)
+            status = 422
+        elif isinstance(outcome.refusal, LateWorkWarning):
+            late = sum(outcome.refusal.late.values())
         if outcome.conflict is not None:
             # Someone else saved meanwhile: show what they changed, keep what was typed,
             # and let the next save knowingly replace the stored values.
@@ -137,6 +151,6 @@ def edit_exams(session_id: int):
             changes = differences(form, parts)
             refresh_versions(form, parts)
     return render_template("sessions/exams.html", cert_session=session, exams=exams, form=form,
-                           part_fields=part_fields, changes=changes,
+                           part_fields=part_fields, changes=changes, late=late,
                            can_manage=can_change_session(current_user, session, "schedule")
                            ), status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -20,10 +21,10 @@ def _data(session, **overrides):
     """A valid form for every part; ``overrides`` maps ``p<id>_<field>`` to a value."""
     data = {}
     for part in _parts(session):
-        data.update({f"p{part.id}_starts_at": "2026-12-01T09:00",
+        data.update({f"p{part.id}_starts_at": "2027-03-01T09:00",
                      f"p{part.id}_duration": "240",
                      f"p{part.id}_place": "Salle Rameau",
-                     f"p{part.id}_deadline": "2026-11-20T18:00"})
+                     f"p{part.id}_deadline": "2027-03-05T18:00"})
     data.update(overrides)
     return data
 
@@ -36,15 +37,15 @@ def test_schedule_stores_utc_and_audits(as_user, world, db, who):
     assert response.status_code == 302
     db.session.expire_all()
     for part in _parts(w.session):
-        assert part.starts_at == datetime(2026, 12, 1, 8, 0)  # 09:00 Paris = 08:00 UTC
+        assert part.starts_at == datetime(2027, 3, 1, 8, 0)  # 09:00 Paris = 08:00 UTC
         # The oral takes nothing handed in: it has no deadline (its field does not exist).
         assert part.submission_deadline == (None if part.kind == PartKind.ORAL
-                                            else datetime(2026, 11, 20, 17, 0))
+                                            else datetime(2027, 3, 5, 17, 0))
         assert part.duration_minutes == 240 and part.place == "Salle Rameau"
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "exam.scheduled")).all()
     assert len(events) == 4
-    assert events[0].new["starts_at"] == "2026-12-01T08:00:00"
+    assert events[0].new["starts_at"] == "2027-03-01T08:00:00"
     assert events[0].old["place"] == "Salle 1"
 
 
@@ -71,7 +72,7 @@ def test_bad_duration_keeps_everything_typed(as_user, world, db):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="deux heures"' in page and 'value="Amphi B"' in page
-    assert 'value="2026-12-01T09:00"' in page
+    assert 'value="2027-03-01T09:00"' in page
     assert 'aria-invalid="true"' in page
     db.session.expire_all()
     assert first.starts_at == before and first.place == "Salle 1"
@@ -175,3 +176,60 @@ def test_a_write_committed_between_load_and_flush_is_a_409(as_user, world, db, m
     assert "Amphi Ravel" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(type(first), first.id).place == "Salle Debussy"
+
+
+def test_a_start_in_the_past_or_a_deadline_before_the_start_is_refused_by_its_field(
+        as_user, world, db):
+    w = world(candidates=0, jurors=0)
+    first, second = _parts(w.session)[:2]
+    data = _data(w.session, **{f"p{first.id}_starts_at": "2020-01-06T09:00",
+                               f"p{second.id}_deadline": "2027-02-01T09:00",
+                               f"p{second.id}_place": "Amphi Ravel"})
+    response = as_user(w.admin).post(f"/sessions/{w.session.id}/exams", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Cette date est passée" in page and "La date limite doit suivre le début" in page
+    assert 'value="Amphi Ravel"' in page  # the typing is kept
+    db.session.expire_all()
+    assert second.place == "Salle 1"
+
+
+def test_moving_a_deadline_before_work_handed_in_warns_then_flags_it_late(
+        as_user, world, db, post_upload):
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    from assess.core.columns import utcnow
+    from assess.dashboard import queries
+
+    w = world(candidates=1, jurors=0)
+    dossier = next(p for p in _parts(w.session) if p.kind == PartKind.DOSSIER)
+    as_user(w.candidates[0])
+    assert post_upload(dossier.exam_id).status_code == 302
+    dossier.starts_at = utcnow() - timedelta(days=3)  # the hand-in period opened
+    db.session.commit()
+
+    def paris(value):  # what the form shows: Paris time
+        return value.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Paris")).strftime(
+            "%Y-%m-%dT%H:%M")
+
+    db.session.expire_all()
+    data = {}
+    for part in _parts(w.session):  # what the form holds: the stored values
+        data.update({f"p{part.id}_starts_at": paris(part.starts_at),
+                     f"p{part.id}_duration": str(part.duration_minutes),
+                     f"p{part.id}_place": part.place,
+                     f"p{part.id}_deadline": paris(part.submission_deadline),
+                     f"p{part.id}_version": str(part.version)})
+    data[f"p{dossier.id}_deadline"] = paris(utcnow() - timedelta(hours=1))
+    client = as_user(w.admin)
+    response = client.post(f"/sessions/{w.session.id}/exams", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "1 dépôt(s) déjà reçu(s)" in page, re.findall(r"field-error[^>]*>([^<]*)", page)
+    assert 'name="confirm_late"' in page
+    db.session.expire_all()
+    assert dossier.submission_deadline > utcnow()  # nothing changed yet
+    response = client.post(f"/sessions/{w.session.id}/exams", data=dict(data, confirm_late="1"))
+    assert response.status_code == 302
+    progress = queries.exam_progress(w.session.id, w.session.exams)
+    assert next(p for p in progress if p.exam.id == dossier.exam_id).late == 1
