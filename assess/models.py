@@ -1,5 +1,6 @@
 """Every table, imported once so that the metadata (and Alembic) knows them all."""
 
+from .accommodations.models import Accommodation, AccommodationMeasure
 from .accounts.models import LoginFailure, Role, ThrottleKind, User
 from .attendance.models import Attendance, ExamAttendance
 from .audit.models import AuditEvent
@@ -18,7 +19,7 @@ from .sessions.models import CertificationSession, Exam, ExamPart, PartKind, Ses
 from .submissions.models import StoredFile, Submission, SubmissionStatus
 
 __all__ = [
-    "AccessRoute", "Assignment", "Attendance", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
+    "AccessRoute", "Accommodation", "AccommodationMeasure", "Assignment", "Attendance", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
     "Candidate", "CandidateImport", "Certification", "Convocation", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
     "ExamAttendance", "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
     "LoginFailure",

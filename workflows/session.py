@@ -37,6 +37,8 @@ ALLOWS: dict[str, frozenset[SessionStatus]] = {
     "upload": frozenset({ENROLMENT, EXAMS}),
     "grade": frozenset({EXAMS, GRADING}),
     "compute": frozenset({DELIBERATION}),
+    # Aménagements: asked for and decided before the épreuves end.
+    "accommodate": frozenset({DRAFT, ENROLMENT, EXAMS}),
     # Absences and withdrawals: known until the jury deliberates on them.
     "attendance": frozenset({ENROLMENT, EXAMS, GRADING, DELIBERATION}),
 }

@@ -21,6 +21,9 @@ EVENTS = {
     "assignment.removed": _l("Affectation retirée"),
     "sheet.submitted": _l("Grille soumise"),
     "grade.changed": _l("Note modifiée"),
+    "accommodation.requested": _l("Demande d'aménagement enregistrée"),
+    "accommodation.decided": _l("Aménagement décidé"),
+    "accommodation.document_opened": _l("Justificatif d'aménagement ouvert"),
     "attendance.recorded": _l("Absence ou désistement enregistré"),
     "attendance.cleared": _l("Absence ou désistement annulé"),
 }

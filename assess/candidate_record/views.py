@@ -3,12 +3,33 @@ their identity (POST)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from workflows.session import allows
 
+from ..accommodations.forms import RequestForm, decision_form, measures_of
+from ..accommodations.labels import DECISION
+from ..accommodations.operations import (
+    AccommodationRefused,
+    accommodation_of,
+    decide,
+    open_document,
+    sat_exams,
+    save_request,
+    suggested_minutes,
+)
+from ..accommodations.permissions import can_manage_accommodation
 from ..attendance.forms import CLEAR, attendance_form
 from ..attendance.labels import ATTENDANCE
 from ..attendance.operations import clear_attendance, record_attendance
@@ -35,6 +56,11 @@ bp = Blueprint("candidate_record", __name__)
 @bp.app_template_filter("record_event")
 def record_event_label(action: str) -> str:
     return label(EVENTS, action)
+
+
+@bp.app_template_filter("accommodation_decision")
+def accommodation_decision_label(status) -> str:
+    return label(DECISION, status)
 
 
 @bp.app_template_filter("attendance")
@@ -97,7 +123,67 @@ def attendance(session_id: int, enrolment_id: int, exam_id: int):
                     + f"#exam-{exam.id}")
 
 
-def _render(session, enrolment, form=None, can_edit=None, attendance_forms=None, status=200):
+@bp.post("/sessions/<int:session_id>/candidats/<int:enrolment_id>/amenagement")
+@roles_required(*ADMIN_ROLES)
+def accommodation_request(session_id: int, enrolment_id: int):
+    session = load_session_for(current_user, session_id)
+    enrolment = load_enrolment_for(current_user, session, enrolment_id)
+    form = RequestForm()
+    if form.validate_on_submit():
+        outcome = perform(save_request, current_user, enrolment, form.request(),
+                          form.document.data)
+        if outcome.ok:
+            flash(_("Demande d'aménagement enregistrée."), "success")
+            return redirect(url_for(".show", session_id=session.id,
+                                    enrolment_id=enrolment.id) + "#amenagement")
+        if isinstance(outcome.refusal, AccommodationRefused):
+            form.add_problems(outcome.refusal.problems)
+        flash(outcome.reason, "error")
+    return _render(session, enrolment, request_form=form, status=422)
+
+
+@bp.post("/sessions/<int:session_id>/candidats/<int:enrolment_id>/amenagement/decision")
+@roles_required(*ADMIN_ROLES)
+def accommodation_decision(session_id: int, enrolment_id: int):
+    session = load_session_for(current_user, session_id)
+    enrolment = load_enrolment_for(current_user, session, enrolment_id)
+    row = accommodation_of(enrolment)
+    exams = sat_exams(enrolment)
+    form = decision_form(exams, suggested_minutes(enrolment, row), row)
+    if form.validate_on_submit():
+        outcome = perform(decide, current_user, enrolment, form.decision.data,
+                          form.note.data or "", measures_of(form, exams))
+        if outcome.ok:
+            flash(_("Décision enregistrée."), "success")
+            return redirect(url_for(".show", session_id=session.id,
+                                    enrolment_id=enrolment.id) + "#amenagement")
+        if isinstance(outcome.refusal, AccommodationRefused):
+            for name, message in outcome.refusal.problems.items():
+                if name in form:
+                    form[name].errors = [*form[name].errors, message]
+        flash(outcome.reason, "error")
+    return _render(session, enrolment, decision_form_=form, status=422)
+
+
+@bp.get("/sessions/<int:session_id>/candidats/<int:enrolment_id>/amenagement/justificatif")
+@roles_required(*ADMIN_ROLES)
+def accommodation_document(session_id: int, enrolment_id: int):
+    """Health data: opened by the admins who manage the candidate, each opening audited
+    (committed before the file leaves)."""
+    session = load_session_for(current_user, session_id)
+    enrolment = load_enrolment_for(current_user, session, enrolment_id)
+    outcome = perform(open_document, current_user, enrolment)
+    row, handle = outcome.unwrap() if outcome.ok else (None, None)
+    if handle is None:
+        abort(404)
+    response = send_file(handle, as_attachment=True, download_name=row.document_name
+                         or "justificatif", mimetype="application/octet-stream")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _render(session, enrolment, form=None, can_edit=None, attendance_forms=None, status=200,
+            request_form=None, decision_form_=None):
     candidate = enrolment.candidate
     if can_edit is None:
         can_edit = can_edit_identity(current_user, session, candidate)
@@ -110,12 +196,23 @@ def _render(session, enrolment, form=None, can_edit=None, attendance_forms=None,
                              "on_date": row.on_date if row else utcnow().date(),
                              "note": row.note if row else ""})
     levels = {lv["code"]: lv["label"] for lv in scale_levels(session.referential_version)}
+    accommodation = accommodation_of(enrolment)
+    exams = sat_exams(enrolment)
+    if request_form is None:
+        request_form = RequestForm(formdata=None, obj=accommodation)
+    if decision_form_ is None:
+        decision_form_ = decision_form(exams, suggested_minutes(enrolment, accommodation),
+                                       accommodation, formdata=None)
     return render_template(
         "candidate_record/show.html", cert_session=session, enrolment=enrolment,
         candidate=candidate, record=record,
         form=form or IdentityEditForm(formdata=None, obj=candidate),
         can_edit=can_edit, levels=levels, attendance_forms=forms,
         convocations=sent_convocations(enrolment_id=enrolment.id),
+        accommodation=accommodation, request_form=request_form, decision_form=decision_form_,
+        sat_exams=exams, exam_numbers={e.id: e.block.number for e in exams},
+        can_accommodate=(allows(session.status, "accommodate")
+                         and can_manage_accommodation(current_user, enrolment)),
         can_record_attendance=(allows(session.status, "attendance")
                                and can_record_attendance(current_user, enrolment)),
         missing=Identity.of(candidate).missing_for_cpf(), human_size=human_size), status

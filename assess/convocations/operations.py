@@ -10,9 +10,11 @@ import json
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from workflows.accommodation import Decision
 from workflows.base import Refused
 from workflows.session import ENROLMENT, EXAMS
 
+from ..accommodations.models import Accommodation, AccommodationMeasure
 from ..attendance.models import Attendance, ExamAttendance
 from ..audit.operations import record
 from ..candidates.models import Candidate, Enrolment
@@ -33,7 +35,8 @@ class ConvocationRefused(Refused):
     """Convocations cannot be sent now; the message says why."""
 
 
-def details_of(session, exam, part, enrolment, rncp_code: str | None) -> dict:
+def details_of(session, exam, part, enrolment, rncp_code: str | None,
+               measure: AccommodationMeasure | None = None) -> dict:
     """What a convocation says, in plain values (times in UTC, ISO): its fingerprint
     changes exactly when the candidate must be told again."""
     return {
@@ -43,7 +46,9 @@ def details_of(session, exam, part, enrolment, rncp_code: str | None) -> dict:
         "part": str(part.kind), "starts_at": _iso(part.starts_at),
         "duration_minutes": part.duration_minutes, "place": part.place,
         "remote": bool(part.remote), "deadline": _iso(part.submission_deadline),
-        "accommodation": enrolment.accommodation_request,
+        # What was granted for this épreuve (never the request or its health details).
+        "accommodation": ({"extra_minutes": measure.extra_minutes, "aids": measure.aids}
+                          if measure is not None else None),
     }
 
 
@@ -81,6 +86,12 @@ def send_convocations(actor, session, *, only_if_sent: bool = False) -> dict[str
             .join(Enrolment, Enrolment.id == Convocation.enrolment_id)
             .where(Enrolment.session_id == session.id).order_by(Convocation.version)):
         latest[(e, p)] = (v, f)  # ordered by version: the last one wins
+    granted = {(a.enrolment_id, m.exam_id): m for a, m in db.session.execute(
+        select(Accommodation, AccommodationMeasure)
+        .join(AccommodationMeasure, AccommodationMeasure.accommodation_id == Accommodation.id)
+        .join(Enrolment, Enrolment.id == Accommodation.enrolment_id)
+        .where(Enrolment.session_id == session.id,
+               Accommodation.status == Decision.GRANTED))}
     rncp = current_certification().rncp_code
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     rows = []
@@ -92,7 +103,8 @@ def send_convocations(actor, session, *, only_if_sent: bool = False) -> dict[str
             before = latest.get((enrolment.id, part.id))
             if before is None and only_if_sent:
                 continue
-            details = details_of(session, exam, part, enrolment, rncp)
+            details = details_of(session, exam, part, enrolment, rncp,
+                                 granted.get((enrolment.id, exam.id)))
             mark = fingerprint(details)
             if before is not None and before[1] == mark:
                 counts["unchanged"] += 1

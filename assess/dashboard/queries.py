@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
+from ..accommodations.models import Accommodation
 from ..accounts.models import User
 from ..attendance.models import Attendance, ExamAttendance
 from ..candidates.models import Candidate, Enrolment, enrolment_blocks
@@ -79,6 +80,7 @@ class Row:
     enrolment: Enrolment
     cells: list[Cell] = field(default_factory=list)
     block_numbers: list[int] = field(default_factory=list)
+    accommodation: str | None = None  # the decision's state, if one is recorded
 
 
 def deadlines():
@@ -238,9 +240,11 @@ def filtered_enrolments(session_id: int, f: Filters):
     if f.access_route:
         query = query.where(Candidate.access_route == f.access_route)
     if f.accommodation == "oui":
-        query = query.where(Enrolment.accommodation_request.is_not(None))
+        query = query.where(or_(Enrolment.accommodation_request.is_not(None),
+                                exists().where(Accommodation.enrolment_id == Enrolment.id)))
     elif f.accommodation == "non":
-        query = query.where(Enrolment.accommodation_request.is_(None))
+        query = query.where(Enrolment.accommodation_request.is_(None),
+                            ~exists().where(Accommodation.enrolment_id == Enrolment.id))
     if f.status:
         query = query.where(_status_condition(session_id, f.status))
     return query
@@ -284,7 +288,7 @@ def count_filtered(session_id: int, f: Filters) -> int:
 def candidate_rows(session_id: int, exams: list[Exam], f: Filters, *,
                    paginate: bool = True) -> list[Row]:
     """The filtered candidates (a page of them, or all for an export) with one cell per
-    épreuve: six statements, whatever their number."""
+    épreuve: seven statements, whatever their number."""
     ids = filtered_enrolments(session_id, f)
     query = (select(Enrolment).where(Enrolment.id.in_(ids))
              .join(Enrolment.candidate).join(Candidate.user)
@@ -321,6 +325,9 @@ def candidate_rows(session_id: int, exams: list[Exam], f: Filters, *,
         .outerjoin(GradingSheet, GradingSheet.assignment_id == Assignment.id)
         .where(Assignment.enrolment_id.in_(page_ids))
         .group_by(Assignment.enrolment_id, Assignment.exam_id))}
+    accommodations = dict(db.session.execute(
+        select(Accommodation.enrolment_id, Accommodation.status)
+        .where(Accommodation.enrolment_id.in_(page_ids))).all())
     rows = []
     for e in enrolments:
         sat = {block_id for block_id, _n in blocks[e.id]}
@@ -330,5 +337,6 @@ def candidate_rows(session_id: int, exams: list[Exam], f: Filters, *,
             n, done = sheets.get((e.id, x.id), (0, 0))
             cells.append(Cell(x.block_id in sat, at, bool(late), away.get((e.id, x.id)),
                               n, done))
-        rows.append(Row(e, cells, [n for _b, n in blocks[e.id]]))
+        rows.append(Row(e, cells, [n for _b, n in blocks[e.id]],
+                        str(accommodations[e.id]) if e.id in accommodations else None))
     return rows

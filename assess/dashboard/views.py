@@ -79,8 +79,10 @@ def export(session_id: int, fmt: str):
 
 def _table(session, exams, filters):
     takes = {p.exam.id: p.takes_hand_in for p in queries.exam_progress(session.id, exams)}
+    # The aménagement as a yes/no only: its details (and its document) are health data,
+    # never exported.
     header = [_("Nom"), _("Prénom"), _("E-mail"), _("Voie d'accès"), _("Blocs"),
-              _("Aménagement demandé")]
+              _("Aménagement")]
     for exam in exams:
         header += [_("Bloc %(n)d : dépôt", n=exam.block.number),
                    _("Bloc %(n)d : grilles soumises", n=exam.block.number)]
@@ -90,7 +92,8 @@ def _table(session, exams, filters):
         line = [e.candidate.user.last_name, e.candidate.user.first_name,
                 e.candidate.user.email, label(ACCESS_ROUTE, e.candidate.access_route),
                 _("titre complet") if e.full_title else ", ".join(
-                    str(n) for n in row.block_numbers), e.accommodation_request or ""]
+                    str(n) for n in row.block_numbers),
+                _("oui") if e.accommodation_request or row.accommodation else ""]
         for exam, cell in zip(exams, row.cells, strict=True):
             line += [label(CELL, cell_state(cell, takes[exam.id])),
                      f"{cell.sheets_submitted}/{cell.sheets}" if cell.enrolled else ""]

@@ -120,14 +120,16 @@ def create_session(actor, *, centre_id: int, name: str, starts_on: date | None,
 
 
 def schedule_exams(actor, session: CertificationSession,
-                   values: dict[int, PartSchedule], *, late_confirmed: bool = False) -> int:
+                   values: dict[int, PartSchedule], *, late_confirmed: bool = False,
+                   allow_past: bool = False) -> int:
     """Set date, duration, place and deadline of the session's parts (``values`` by part id).
 
     Returns the number of parts changed; each change is audited with its old and new values.
     Raises ``Conflict`` if a part changed since the form was loaded (its version),
     ``ScheduleRefused`` for a start put in the past or a deadline before its start, and
     ``LateWorkWarning`` (unless ``late_confirmed``) for a deadline moved before work already
-    handed in, which is then flagged late.
+    handed in, which is then flagged late. ``allow_past``: the demo's session, under way
+    from the start (no form passes it).
     """
     ensure_allows(session, "schedule")
     if not can_change_session(actor, session, "schedule"):
@@ -142,7 +144,7 @@ def schedule_exams(actor, session: CertificationSession,
     if any(new.expected_version not in (None, parts[part_id].version)
            for part_id, new in values.items()):
         raise Conflict(session)
-    _check_dates(parts, values)
+    _check_dates(parts, values, allow_past)
     late = _late_after(parts, values)
     if late and not late_confirmed:
         raise LateWorkWarning(late)
@@ -162,14 +164,15 @@ def schedule_exams(actor, session: CertificationSession,
     return changed
 
 
-def _check_dates(parts: dict[int, ExamPart], values: dict[int, PartSchedule]) -> None:
+def _check_dates(parts: dict[int, ExamPart], values: dict[int, PartSchedule],
+                 allow_past: bool = False) -> None:
     now = utcnow()
     problems: dict[tuple[int, str], str] = {}
     for part_id, new in values.items():
         part = parts[part_id]
         # The form has minute precision: a start it leaves as it was is not a new date.
         moved = part.starts_at is None or _minute(new.starts_at) != _minute(part.starts_at)
-        if new.starts_at is not None and moved and new.starts_at < now:
+        if new.starts_at is not None and moved and new.starts_at < now and not allow_past:
             problems[(part_id, "starts_at")] = _("Cette date est passée : indiquez une date à "
                                                  "venir.")
         if (new.submission_deadline is not None and new.starts_at is not None
