@@ -9,6 +9,7 @@ from .convocations.views import bp as convocations
 from .dashboard.views import bp as dashboard
 from .grading.views import bp as grading
 from .juries.views import bp as juries
+from .people.views import bp as people
 from .referential.views import bp as referential
 from .results.views import bp as results
 from .sessions.views import bp as sessions
@@ -17,4 +18,4 @@ from .web.views import bp as web
 
 BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
               juries, centres, submissions, grading, results, dashboard,
-              convocations)
+              convocations, people)

@@ -61,6 +61,30 @@ def create_centre(actor, *, name: str, siret: str | None = None,
     return centre
 
 
+def update_centre(actor, centre: TrainingCentre, *, name: str, siret: str | None = None,
+                  city: str | None = None) -> TrainingCentre:
+    """Correct a centre's name, SIRET or city (audited, old and new)."""
+    _require_certifier(actor, _("Seul un administrateur certificateur peut modifier un centre."))
+    name = (name or "").strip()
+    if not name:
+        raise CentreError(_("Indiquez le nom du centre de formation."))
+    taken = db.session.scalar(select(TrainingCentre.id).where(
+        func.lower(TrainingCentre.name) == name.lower(), TrainingCentre.id != centre.id))
+    if taken is not None:
+        raise CentreError(_("Un centre porte déjà le nom « %(name)s » : choisissez un autre "
+                            "nom (par exemple en ajoutant la ville).", name=name))
+    values = {"name": name, "siret": normalize_siret(siret), "city": (city or "").strip() or None}
+    old = {k: getattr(centre, k) for k in values}
+    if old != values:
+        for key, value in values.items():
+            setattr(centre, key, value)
+        record(actor, "centre.updated", centre,
+               old={k: v for k, v in old.items() if values[k] != v},
+               new={k: v for k, v in values.items() if old[k] != v})
+    db.session.flush()
+    return centre
+
+
 def invite_centre_admin(actor, centre: TrainingCentre, *, email: str, first_name: str,
                         last_name: str) -> User:
     """Give a centre an admin account: created without password, invited by e-mail.

@@ -12,7 +12,7 @@ from ..unit_of_work import perform
 from . import queries
 from .forms import CentreForm, InviteCentreAdminForm
 from .labels import format_siret
-from .operations import create_centre, invite_centre_admin, reinvite_centre_admin
+from .operations import create_centre, invite_centre_admin, reinvite_centre_admin, update_centre
 from .permissions import can_reinvite, load_centre_admin, load_centre_for
 
 bp = Blueprint("centres", __name__, url_prefix="/centres")
@@ -56,6 +56,25 @@ def _show_page(centre, invite_form: InviteCentreAdminForm, status: int = 200):
         "centres/show.html", centre=centre, invite_form=invite_form,
         admins=queries.centre_admins(centre.id), sessions=queries.centre_sessions(centre.id),
         can_reinvite=lambda admin: can_reinvite(current_user, admin)), status
+
+
+@bp.route("/<int:centre_id>/modifier", methods=["GET", "POST"])
+@centres_required
+def edit(centre_id: int):
+    centre = load_centre_for(current_user, centre_id)
+    form = CentreForm(obj=centre)
+    status = 200
+    if form.validate_on_submit():
+        outcome = perform(update_centre, current_user, centre, name=form.name.data,
+                          siret=form.siret.data, city=form.city.data)
+        if outcome.ok:
+            flash(_("Centre « %(name)s » enregistré.", name=centre.name), "success")
+            return redirect(url_for(".show", centre_id=centre.id))
+        form.name.errors.append(outcome.reason)
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("centres/edit.html", form=form, centre=centre), status
 
 
 @bp.get("/<int:centre_id>")

@@ -98,7 +98,8 @@ def _create_and_schedule(admin) -> str:
         fs = fieldsets.nth(i)
         day = f"{today + datetime.timedelta(days=3 + i)}"
         if "Dossier" in fs.locator("legend").inner_text():  # handed in online
-            fs.get_by_label("Début").fill(f"{today}T09:00")
+            # Opens tomorrow (a start in the past is refused), due a few days later.
+            fs.get_by_label("Début").fill(f"{today + datetime.timedelta(days=1)}T09:00")
             fs.get_by_label("À distance").check()
             fs.get_by_label("Date limite de dépôt").fill(f"{day}T18:00")
             continue
