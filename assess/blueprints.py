@@ -9,6 +9,7 @@ from .convocations.views import bp as convocations
 from .dashboard.views import bp as dashboard
 from .grading.views import bp as grading
 from .juries.views import bp as juries
+from .orals.views import bp as orals
 from .people.views import bp as people
 from .referential.views import bp as referential
 from .results.views import bp as results
@@ -18,4 +19,4 @@ from .web.views import bp as web
 
 BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
               juries, centres, submissions, grading, results, dashboard,
-              convocations, people)
+              convocations, people, orals)

@@ -12,6 +12,7 @@ from .grading.models import CriterionMark, GradingSheet, SheetStatus
 from .jobs.models import Job, JobStatus
 from .juries.models import Assignment, Jury, JuryMember, MemberRole, juror_centres
 from .notifications.models import Notification, NotificationStatus
+from .orals.models import OralPlan, OralSlot
 from .outbox.models import OutboxMessage
 from .referential.models import Block, Criterion, LevelCode, ReferentialVersion
 from .results.models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
@@ -23,7 +24,7 @@ __all__ = [
     "Candidate", "CandidateImport", "Certification", "Convocation", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
     "ExamAttendance", "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
     "LoginFailure",
-    "MemberRole", "Notification", "NotificationStatus", "OutboxMessage", "PartKind",
+    "MemberRole", "Notification", "NotificationStatus", "OralPlan", "OralSlot", "OutboxMessage", "PartKind",
     "ReferentialVersion", "Role", "SessionStatus", "SheetStatus", "StoredFile", "Submission",
     "SubmissionStatus", "ThrottleKind", "TitleOutcome", "TitleResult", "TrainingCentre", "User",
     "enrolment_blocks", "juror_centres",

@@ -21,6 +21,7 @@ from ..candidates.models import Candidate, Enrolment
 from ..certification.operations import current as current_certification
 from ..core.inserts import insert_many
 from ..extensions import db
+from ..orals.models import OralSlot
 from ..outbox.operations import enqueue_many
 from ..sessions.models import Exam
 from ..sessions.permissions import can_view_session
@@ -36,16 +37,24 @@ class ConvocationRefused(Refused):
 
 
 def details_of(session, exam, part, enrolment, rncp_code: str | None,
-               measure: AccommodationMeasure | None = None) -> dict:
+               measure: AccommodationMeasure | None = None, slot: OralSlot | None = None
+               ) -> dict:
     """What a convocation says, in plain values (times in UTC, ISO): its fingerprint
-    changes exactly when the candidate must be told again."""
+    changes exactly when the candidate must be told again. A planned oral slot gives the
+    candidate's own time, length and room."""
+    if slot is not None:
+        starts, place, remote = slot.starts_at, slot.room, False
+        minutes = int((slot.ends_at - slot.starts_at).total_seconds() // 60)
+    else:
+        starts, place, remote = part.starts_at, part.place, bool(part.remote)
+        minutes = part.duration_minutes
     return {
         "title": session.referential_version.title, "rncp_code": rncp_code,
         "session": session.name, "centre": session.centre.name,
         "bloc": exam.block.number, "bloc_title": exam.block.title,
-        "part": str(part.kind), "starts_at": _iso(part.starts_at),
-        "duration_minutes": part.duration_minutes, "place": part.place,
-        "remote": bool(part.remote), "deadline": _iso(part.submission_deadline),
+        "part": str(part.kind), "starts_at": _iso(starts),
+        "duration_minutes": minutes, "place": place,
+        "remote": remote, "deadline": _iso(part.submission_deadline),
         # What was granted for this épreuve (never the request or its health details).
         "accommodation": ({"extra_minutes": measure.extra_minutes, "aids": measure.aids}
                           if measure is not None else None),
@@ -92,6 +101,9 @@ def send_convocations(actor, session, *, only_if_sent: bool = False) -> dict[str
         .join(Enrolment, Enrolment.id == Accommodation.enrolment_id)
         .where(Enrolment.session_id == session.id,
                Accommodation.status == Decision.GRANTED))}
+    slots = {(s.enrolment_id, s.exam_part_id): s for s in db.session.scalars(
+        select(OralSlot).join(Enrolment, Enrolment.id == OralSlot.enrolment_id)
+        .where(Enrolment.session_id == session.id))}
     rncp = current_certification().rncp_code
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     rows = []
@@ -104,7 +116,8 @@ def send_convocations(actor, session, *, only_if_sent: bool = False) -> dict[str
             if before is None and only_if_sent:
                 continue
             details = details_of(session, exam, part, enrolment, rncp,
-                                 granted.get((enrolment.id, exam.id)))
+                                 granted.get((enrolment.id, exam.id)),
+                                 slots.get((enrolment.id, part.id)))
             mark = fingerprint(details)
             if before is not None and before[1] == mark:
                 counts["unchanged"] += 1
