@@ -34,6 +34,7 @@ from ..attendance.forms import CLEAR, attendance_form
 from ..attendance.labels import ATTENDANCE
 from ..attendance.operations import clear_attendance, record_attendance
 from ..attendance.permissions import can_record_attendance
+from ..candidates.acquired import acquired_blocs
 from ..candidates.identity import Identity
 from ..candidates.operations import IdentityRefused, update_candidate
 from ..candidates.permissions import load_enrolment_for
@@ -211,6 +212,8 @@ def _render(session, enrolment, form=None, can_edit=None, attendance_forms=None,
         convocations=sent_convocations(enrolment_id=enrolment.id),
         accommodation=accommodation, request_form=request_form, decision_form=decision_form_,
         sat_exams=exams, exam_numbers={e.id: e.block.number for e in exams},
+        acquired=sorted(acquired_blocs([candidate.user_id]).get(candidate.user_id, {})
+                        .values(), key=lambda a: a.number),
         can_accommodate=(allows(session.status, "accommodate")
                          and can_manage_accommodation(current_user, enrolment)),
         can_record_attendance=(allows(session.status, "attendance")

@@ -21,6 +21,7 @@ from ..audit.operations import record_many
 from ..core.inserts import insert_many
 from ..extensions import db
 from ..referential.models import Block
+from .acquired import acquired_blocs
 from .identity import Identity
 from .import_rows import CheckedFile, ImportRow
 from .models import AccessRoute, Candidate, Enrolment, enrolment_blocks
@@ -75,6 +76,7 @@ def plan_import(session, checked: CheckedFile) -> Plan:
                                                         if u.role == Role.CANDIDATE])
     enrolments = _session_enrolments(session.id, [c.id for c in candidates.values()])
     blocks = _enrolment_block_numbers([e.id for e in enrolments.values()])
+    held = acquired_blocs([u.id for u in users.values() if u.role == Role.CANDIDATE])
     all_numbers = tuple(sorted(b.number for b in session.referential_version.blocks))
     planned = []
     for row in checked.rows:
@@ -88,9 +90,36 @@ def plan_import(session, checked: CheckedFile) -> Plan:
             continue
         candidate = candidates.get(user.id) if user is not None else None
         enrolment = enrolments.get(candidate.id) if candidate is not None else None
+        acquired = held.get(user.id, {}) if user is not None else {}
+        if acquired and not _without_acquired(row, acquired, all_numbers):
+            planned.append(PlannedRow(row, REFUSED))
+            continue
         planned.append(_plan_row(row, user, candidate, enrolment,
                                  blocks.get(enrolment.id) if enrolment else None, all_numbers))
+        if acquired and enrolment is None:
+            planned[-1].warnings.append(_(
+                "re-passage : blocs déjà acquis non inscrits (%(blocs)s)",
+                blocs=", ".join(str(n) for n in sorted(acquired))))
     return Plan(planned, checked.unknown_columns)
+
+
+def _without_acquired(row: ImportRow, acquired: dict, all_numbers) -> bool:
+    """A re-sit: the row's blocs without those already acquired. False (the row refused,
+    with why) when it names an acquired bloc, or when every bloc is acquired."""
+    asked = row.blocks or all_numbers
+    named = sorted(n for n in asked if n in acquired)
+    if row.blocks is not None and named:
+        row.errors.append(("blocs", _(
+            "Bloc(s) %(blocs)s déjà acquis (%(session)s) : un bloc acquis ne se repasse pas.",
+            blocs=", ".join(str(n) for n in named), session=acquired[named[0]].session_name)))
+        return False
+    remaining = tuple(n for n in asked if n not in acquired)
+    if not remaining:
+        row.errors.append(("blocs", _("Tous les blocs sont déjà acquis : rien à repasser.")))
+        return False
+    if remaining != tuple(asked):
+        row.blocks = remaining
+    return True
 
 
 def _plan_row(row: ImportRow, user, candidate, enrolment, enrolled_numbers,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from ..extensions import db
 from ..referential.models import Block
 from ..sessions.operations import ensure_allows
 from ..sessions.permissions import can_change_session
+from .acquired import acquired_blocs
 from .identity import Identity
 from .models import AccessRoute, Candidate, Enrolment
 from .permissions import can_manage_candidate, centre_candidate
@@ -159,11 +161,24 @@ def _check_enrolment(actor, session, candidate: Candidate, blocks: list[Block]) 
     if candidate.centre_id != session.centre_id:
         raise EnrolmentError(_("Ce candidat n'est pas rattaché au centre de la session."))
     _check_blocks(session, blocks)
+    _check_not_acquired(candidate, blocks)
     duplicate = db.session.scalar(select(Enrolment.id).where(
         Enrolment.session_id == session.id, Enrolment.candidate_id == candidate.id))
     if duplicate is not None:
         raise EnrolmentError(_("%(name)s est déjà inscrit(e) à cette session.",
                                name=candidate.user.full_name))
+
+
+def _check_not_acquired(candidate: Candidate, blocks: list[Block]) -> None:
+    held = acquired_blocs([candidate.user_id]).get(candidate.user_id, {})
+    again = [held[b.number] for b in blocks if b.number in held]
+    if again:
+        raise EnrolmentError(_(
+            "%(name)s a déjà acquis %(blocs)s : un bloc acquis ne se repasse pas. Inscrivez "
+            "le candidat aux autres blocs seulement.", name=candidate.user.full_name,
+            blocs=", ".join(_("le bloc %(n)d (%(session)s, %(day)s)", n=a.number,
+                              session=a.session_name, day=format_date(a.published_at, "long"))
+                            for a in again)))
 
 
 def _check_blocks(session, blocks: list[Block]) -> None:
