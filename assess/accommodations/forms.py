@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from workflows.accommodation import MAX_EXTRA_PERCENT, Decision
+from workflows.accommodation import Decision
 
 from ..core.forms import Form
 from .operations import Request
@@ -75,5 +75,3 @@ def measures_of(form, exams) -> dict[int, tuple[int, str]]:
     return {e.id: (form[f"minutes_{e.id}"].data or 0, form[f"aids_{e.id}"].data or "")
             for e in exams}
 
-
-__all__ = ["MAX_EXTRA_PERCENT", "RequestForm", "decision_form", "measures_of"]

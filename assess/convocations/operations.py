@@ -9,6 +9,7 @@ import json
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from workflows.accommodation import Decision
 from workflows.base import Refused
@@ -17,7 +18,7 @@ from workflows.session import ENROLMENT, EXAMS
 from ..accommodations.models import Accommodation, AccommodationMeasure
 from ..attendance.models import Attendance, ExamAttendance
 from ..audit.operations import record
-from ..candidates.models import Candidate, Enrolment
+from ..candidates.models import Enrolment
 from ..certification.operations import current as current_certification
 from ..core.inserts import insert_many
 from ..extensions import db
@@ -80,9 +81,10 @@ def send_convocations(actor, session, *, only_if_sent: bool = False) -> dict[str
                                    "aux inscriptions ou pendant les épreuves."))
     exams = list(db.session.scalars(select(Exam).where(Exam.session_id == session.id)))
     parts = [(exam, part) for exam in exams for part in exam.parts if part.scheduled]
+    # The blocs of every enrolment in one statement: the loop below reads them all.
     enrolments = list(db.session.scalars(
         select(Enrolment).where(Enrolment.session_id == session.id)
-        .join(Enrolment.candidate).join(Candidate.user)))
+        .options(selectinload(Enrolment.blocks))))
     withdrawn = set(db.session.execute(
         select(ExamAttendance.enrolment_id, ExamAttendance.exam_id)
         .join(Enrolment, Enrolment.id == ExamAttendance.enrolment_id)
