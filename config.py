@@ -54,6 +54,14 @@ class Config:
     MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     # The request may carry a little more than the file itself (form fields).
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024
+    # The file types a session may accept for a deliverable (each told by its bytes).
+    UPLOAD_FILE_TYPES = tuple(t.strip() for t in os.environ.get(
+        "UPLOAD_FILE_TYPES", "pdf,pptx,odp").split(",") if t.strip())
+    # Every handed-in PDF is checked by the worker with pypdf, in a child process held to
+    # this memory (MB) and CPU time (s): a decompression bomb stops there.
+    PDF_CHECK = _env_bool("PDF_CHECK", True)
+    PDF_CHECK_MEMORY_MB = _env_int("PDF_CHECK_MEMORY_MB", 512)
+    PDF_CHECK_SECONDS = _env_int("PDF_CHECK_SECONDS", 20)
 
     MAIL_BACKEND = _env("MAIL_BACKEND", "file")  # file | console | smtp
     MAIL_SINK_DIR = Path(_env("MAIL_SINK_DIR", str(INSTANCE_PATH / "mail")))
@@ -117,6 +125,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     MAIL_BACKEND = "memory"
     CELERY_TASK_ALWAYS_EAGER = True
+    # Eager tasks would run the child process on every test upload (most test PDFs are a
+    # few bytes, not real documents): the check's own tests turn it on.
+    PDF_CHECK = False
 
     @classmethod
     def under(cls, directory: Path, **overrides) -> dict:

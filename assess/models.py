@@ -17,7 +17,14 @@ from .outbox.models import OutboxMessage
 from .referential.models import Block, Criterion, LevelCode, ReferentialVersion
 from .results.models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
 from .sessions.models import CertificationSession, Exam, ExamPart, PartKind, SessionStatus
-from .submissions.models import StoredFile, Submission, SubmissionStatus
+from .submissions.models import (
+    DeadlineExtension,
+    DeliverableSetting,
+    StoredFile,
+    Submission,
+    SubmissionStatus,
+    SubmittedLink,
+)
 
 __all__ = [
     "AccessRoute", "Accommodation", "AccommodationMeasure", "Assignment", "Attendance", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
@@ -25,7 +32,7 @@ __all__ = [
     "ExamAttendance", "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
     "LoginFailure",
     "MemberRole", "Notification", "NotificationStatus", "OralPlan", "OralSlot", "OutboxMessage", "PartKind",
-    "ReferentialVersion", "Role", "SessionStatus", "SheetStatus", "StoredFile", "Submission",
+    "ReferentialVersion", "Role", "SessionStatus", "SheetStatus", "StoredFile", "Submission", "SubmittedLink", "DeadlineExtension", "DeliverableSetting",
     "SubmissionStatus", "ThrottleKind", "TitleOutcome", "TitleResult", "TrainingCentre", "User",
     "enrolment_blocks", "juror_centres",
 ]

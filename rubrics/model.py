@@ -70,18 +70,61 @@ class Activity:
     title: str
 
 
+# What a deliverable is handed in as: a file, or the address of content published online.
+FILE, URL = "file", "url"
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    """Something the candidate hands in for a part, named by the platform (the source
+    lists what the candidate must do; this is what they upload for it). ``accepts`` are
+    file type keys (``pdf``, ``pptx``, ``odp``): the session may change them, and whether
+    the deliverable is required."""
+
+    code: str
+    name: str
+    kind: str = FILE
+    accepts: tuple[str, ...] = ("pdf",)
+    required: bool = True
+
+
 @dataclass(frozen=True)
 class ModalityPart:
+    """One part of a modality, its text exactly as the source writes it: the lead, then
+    the list that follows it (``items``), then the deliverables handed in for it."""
+
     kind: str
     description: str
+    items: tuple[str, ...] = ()
+    deliverables: tuple[Deliverable, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The part's whole text in the source's order, the list inline."""
+        if not self.items:
+            return self.description
+        listed = ", ".join(f"• {item}" for item in self.items)
+        return f"{self.description} {listed}."
 
 
 @dataclass(frozen=True)
 class Modality:
     kind: str
-    description: str
-    deliverables: tuple[str, ...]
     parts: tuple[ModalityPart, ...]
+
+    @property
+    def description(self) -> str:
+        """The whole modality text in the source's order (each part's lead and list)."""
+        return " ".join(part.text for part in self.parts)
+
+    @property
+    def deliverables(self) -> tuple[str, ...]:
+        """What the source lists (every part's items), in order."""
+        return tuple(item for part in self.parts for item in part.items)
+
+    @property
+    def hand_ins(self) -> tuple[Deliverable, ...]:
+        return tuple(d for part in self.parts for d in part.deliverables)
 
 
 def _freeze(value: Any) -> Any:
@@ -218,22 +261,29 @@ def _block_data(b: Block) -> dict[str, Any]:
         ],
         "modality": {
             "kind": b.modality.kind,
-            "description": b.modality.description,
-            "deliverables": list(b.modality.deliverables),
-            "parts": [{"kind": p.kind, "description": p.description} for p in b.modality.parts],
+            "parts": [part_data(p) for p in b.modality.parts],
         },
         "rule": {"type": b.rule.type, "params": b.rule.params_dict()},
     }
 
 
+def part_data(p: ModalityPart) -> dict[str, Any]:
+    return {"kind": p.kind, "description": p.description, "items": list(p.items),
+            "deliverables": [{"code": d.code, "name": d.name, "kind": d.kind,
+                              "accepts": list(d.accepts), "required": d.required}
+                             for d in p.deliverables]}
+
+
 def _public_block_data(b: Block) -> dict[str, Any]:
-    """The public subset of `_block_data`: no activities, parts, rule or bloc code."""
+    """The public subset of `_block_data`: no activities, parts, rule or bloc code. The
+    modality's description is its whole text in the source's order; deliverables are
+    the items the source lists."""
     data = _block_data(b)
-    modality = data["modality"]
     return {
         "number": data["number"],
         "title": data["title"],
-        "modality": {k: modality[k] for k in ("kind", "description", "deliverables")},
+        "modality": {"kind": b.modality.kind, "description": b.modality.description,
+                     "deliverables": list(b.modality.deliverables)},
         "competences": data["competences"],
         "criteria": data["criteria"],
     }

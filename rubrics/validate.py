@@ -15,10 +15,13 @@ from typing import Any, NoReturn
 
 from .locate import LineIndex, Path
 from .model import (
+    FILE,
+    URL,
     Activity,
     Block,
     Competence,
     Criterion,
+    Deliverable,
     Level,
     Modality,
     ModalityPart,
@@ -35,6 +38,9 @@ MODALITY_KINDS: dict[str, tuple[str, ...]] = {
     "dossier_and_oral": ("dossier", "oral"),
 }
 PART_KINDS = frozenset(kind for parts in MODALITY_KINDS.values() for kind in parts)
+# The file types a deliverable may accept (the platform checks each by its bytes).
+FILE_TYPES = frozenset({"pdf", "pptx", "odp"})
+DELIVERABLE_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 DEFAULT_RULE = Rule("all_acquired")
 
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>")
@@ -310,9 +316,7 @@ class _Validator:
         return Criterion(code, competence, text, False)
 
     def modality(self, raw: Any, path: Path, number: int) -> Modality:
-        raw = self.table(
-            raw, path, "modalité", ("kind", "description", "deliverables", "parts"), block=number
-        )
+        raw = self.table(raw, path, "modalité", ("kind", "parts"), block=number)
         kind = raw["kind"]
         if not isinstance(kind, str) or kind not in MODALITY_KINDS:
             known = ", ".join(MODALITY_KINDS)
@@ -321,40 +325,11 @@ class _Validator:
                 f"type de modalité inconnu {kind!r} (connus : {known})",
                 block=number,
             )
-        description = self.text(
-            raw["description"], path + ("description",), "description de la modalité", block=number
-        )
-        raw_deliverables = self.items(
-            raw["deliverables"], path + ("deliverables",), "livrables", block=number
-        )
-        if not raw_deliverables:
-            self.fail(path + ("deliverables",), "modalité sans livrable", block=number)
-        deliverables = tuple(
-            self.text(item, path + ("deliverables", i), f"livrable n°{i + 1}", block=number)
-            for i, item in enumerate(raw_deliverables)
-        )
         parts = []
         for i, item in enumerate(
             self.items(raw["parts"], path + ("parts",), "parties", block=number)
         ):
-            part_path = path + ("parts", i)
-            item = self.table(
-                item, part_path, f"partie n°{i + 1}", ("kind", "description"), block=number
-            )
-            if not isinstance(item["kind"], str) or item["kind"] not in PART_KINDS:
-                known = ", ".join(sorted(PART_KINDS))
-                self.fail(
-                    part_path + ("kind",),
-                    f"type de partie inconnu {item['kind']!r} (connus : {known})",
-                    block=number,
-                )
-            part_text = self.text(
-                item["description"],
-                part_path + ("description",),
-                "description de la partie",
-                block=number,
-            )
-            parts.append(ModalityPart(item["kind"], part_text))
+            parts.append(self.part(item, path + ("parts", i), i, number))
         expected = MODALITY_KINDS[kind]
         if tuple(p.kind for p in parts) != expected:
             self.fail(
@@ -362,7 +337,59 @@ class _Validator:
                 f"une modalité {kind} se compose des parties : {', '.join(expected)}",
                 block=number,
             )
-        return Modality(kind, description, deliverables, tuple(parts))
+        if not any(p.items for p in parts):
+            self.fail(path + ("parts",), "modalité sans liste de ce qui est demandé",
+                      block=number)
+        codes = [d.code for p in parts for d in p.deliverables]
+        if len(set(codes)) != len(codes):
+            self.fail(path + ("parts",), "deux livrables ont le même code", block=number)
+        return Modality(kind, tuple(parts))
+
+    def part(self, item: Any, part_path: Path, i: int, number: int) -> ModalityPart:
+        item = self.table(item, part_path, f"partie n°{i + 1}", ("kind", "description"),
+                          ("items", "deliverables"), block=number)
+        if not isinstance(item["kind"], str) or item["kind"] not in PART_KINDS:
+            known = ", ".join(sorted(PART_KINDS))
+            self.fail(
+                part_path + ("kind",),
+                f"type de partie inconnu {item['kind']!r} (connus : {known})",
+                block=number,
+            )
+        text = self.text(item["description"], part_path + ("description",),
+                         "description de la partie", block=number)
+        items = tuple(
+            self.text(x, part_path + ("items", j), f"élément n°{j + 1}", block=number)
+            for j, x in enumerate(self.items(item.get("items", []), part_path + ("items",),
+                                             "éléments", block=number)))
+        deliverables = tuple(
+            self.deliverable(d, part_path + ("deliverables", j), j, number)
+            for j, d in enumerate(self.items(item.get("deliverables", []),
+                                             part_path + ("deliverables",), "livrables",
+                                             block=number)))
+        return ModalityPart(item["kind"], text, items, deliverables)
+
+    def deliverable(self, raw: Any, path: Path, j: int, number: int) -> Deliverable:
+        raw = self.table(raw, path, f"livrable n°{j + 1}", ("code", "name"),
+                         ("kind", "accepts", "required"), block=number)
+        code = raw["code"]
+        if not isinstance(code, str) or not DELIVERABLE_CODE.fullmatch(code):
+            self.fail(path + ("code",), "code de livrable : lettres minuscules, chiffres et _",
+                      block=number)
+        name = self.text(raw["name"], path + ("name",), "nom du livrable", block=number)
+        kind = raw.get("kind", FILE)
+        if kind not in (FILE, URL):
+            self.fail(path + ("kind",), f"type de livrable inconnu {kind!r} (file ou url)",
+                      block=number)
+        accepts = tuple(self.items(raw.get("accepts", ["pdf"] if kind == FILE else []),
+                                   path + ("accepts",), "types acceptés", block=number))
+        unknown = [a for a in accepts if a not in FILE_TYPES]
+        if unknown or (kind == FILE and not accepts):
+            self.fail(path + ("accepts",), "types acceptés : parmi "
+                      + ", ".join(sorted(FILE_TYPES)), block=number)
+        required = raw.get("required", True)
+        if not isinstance(required, bool):
+            self.fail(path + ("required",), "required : true ou false", block=number)
+        return Deliverable(code, name, kind, accepts, required)
 
     def rule(self, raw: Any, path: Path, number: int, codes: list[str]) -> Rule:
         if raw is None:

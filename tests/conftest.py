@@ -172,10 +172,13 @@ def storage_files(storage_root):
 
 @pytest.fixture
 def post_upload(client):
-    def post(exam_id, data=MINIMAL_PDF, filename="memoire.pdf", c=None, **kwargs):
+    def post(exam_id, data=MINIMAL_PDF, filename="memoire.pdf", c=None, deliverable=None,
+             **kwargs):
+        """To the épreuve's first file deliverable, or to ``deliverable``."""
         c = c or client
         payload = {"file": (io.BytesIO(data), filename)} if data is not None else {}
-        return c.post(f"/candidat/epreuves/{exam_id}/depot", data=payload,
+        path = f"/candidat/epreuves/{exam_id}/depot" + (f"/{deliverable}" if deliverable else "")
+        return c.post(path, data=payload,
                       content_type="multipart/form-data", **kwargs)
 
     return post

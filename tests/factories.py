@@ -82,7 +82,9 @@ def create_session(version, centre, *, name=None, deadline_in_days=7,
         for p, part in enumerate(block.parts, start=1):
             exam.parts.append(ExamPart(
                 kind=PartKind(part["kind"]), position=p, description=part["description"],
-                starts_at=utcnow() + timedelta(days=p), duration_minutes=180,
+                # The first part has started (a case study takes hand-ins from its
+                # start); the next ones are ahead.
+                starts_at=utcnow() + timedelta(days=p - 1, hours=-1), duration_minutes=180,
                 place="Salle 1",
                 submission_deadline=utcnow() + timedelta(days=deadline_in_days),
             ))

@@ -23,6 +23,7 @@ HANDLER_MODULES = (
     "assess.convocations.tasks",
     "assess.notifications.tasks",
     "assess.results.tasks",
+    "assess.submissions.tasks",
 )
 
 

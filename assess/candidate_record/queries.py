@@ -17,7 +17,9 @@ from ..grading.models import CriterionMark, GradingSheet
 from ..juries.models import Assignment
 from ..results.models import BlockResult, TitleResult
 from ..sessions.models import Exam
-from ..submissions.models import StoredFile, Submission
+from ..submissions import deliverables
+from ..submissions.models import DeadlineExtension, StoredFile, Submission, SubmittedLink
+from ..submissions.queries import settings_for
 
 HISTORY_LIMIT = 200
 
@@ -26,6 +28,9 @@ HISTORY_LIMIT = 200
 class ExamRecord:
     exam: Exam
     files: list[StoredFile] = field(default_factory=list)  # newest first
+    links: list[SubmittedLink] = field(default_factory=list)  # newest first
+    extension: DeadlineExtension | None = None
+    expected: tuple = ()  # the deliverables the épreuve expects (submissions.deliverables)
     assignments: list[Assignment] = field(default_factory=list)
     result: BlockResult | None = None
     attendance: ExamAttendance | None = None
@@ -47,11 +52,27 @@ def record_of(enrolment: Enrolment) -> Record:
     files = db.session.scalars(
         select(StoredFile).join(Submission, StoredFile.submission_id == Submission.id)
         .where(Submission.enrolment_id == enrolment.id)
-        .options(joinedload(StoredFile.submission))
+        .options(joinedload(StoredFile.submission), joinedload(StoredFile.uploaded_by))
         .order_by(StoredFile.uploaded_at.desc(), StoredFile.id.desc()))
     for f in files:
         if f.submission.exam_id in by_exam:
             by_exam[f.submission.exam_id].files.append(f)
+    links = db.session.scalars(
+        select(SubmittedLink).join(Submission, SubmittedLink.submission_id == Submission.id)
+        .where(Submission.enrolment_id == enrolment.id)
+        .options(joinedload(SubmittedLink.submission))
+        .order_by(SubmittedLink.given_at.desc(), SubmittedLink.id.desc()))
+    for link in links:
+        if link.submission.exam_id in by_exam:
+            by_exam[link.submission.exam_id].links.append(link)
+    for x in db.session.scalars(select(DeadlineExtension).where(
+            DeadlineExtension.enrolment_id == enrolment.id)
+            .options(joinedload(DeadlineExtension.granted_by))):
+        if x.exam_id in by_exam:
+            by_exam[x.exam_id].extension = x
+    settings = settings_for(list(by_exam))
+    for r in exams:
+        r.expected = deliverables.expected(r.exam, settings.get(r.exam.id, {}))
     assignments = db.session.scalars(
         select(Assignment).where(Assignment.enrolment_id == enrolment.id)
         .options(joinedload(Assignment.juror),

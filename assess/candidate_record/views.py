@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 
 from workflows.session import allows
@@ -44,7 +45,12 @@ from ..core.columns import utcnow
 from ..core.labels import label
 from ..grading.operations import scale_levels
 from ..sessions.permissions import load_session_for
-from ..submissions.labels import human_size
+from ..submissions.deliverables import expected as expected_deliverables
+from ..submissions.forms import extension_form, scan_form
+from ..submissions.labels import human_size, when
+from ..submissions.operations import grant_extension
+from ..submissions.operations import upload as upload_file
+from ..submissions.queries import settings_for
 from ..unit_of_work import perform
 from .forms import IdentityEditForm
 from .labels import EVENTS
@@ -124,6 +130,59 @@ def attendance(session_id: int, enrolment_id: int, exam_id: int):
                     + f"#exam-{exam.id}")
 
 
+def _exam_of(session, exam_id: int):
+    exam = next((e for e in session.exams if e.id == exam_id), None)
+    if exam is None:
+        abort(404)
+    return exam
+
+
+def _back_to(session, enrolment, exam):
+    return redirect(url_for(".show", session_id=session.id, enrolment_id=enrolment.id)
+                    + f"#exam-{exam.id}")
+
+
+@bp.post("/sessions/<int:session_id>/candidats/<int:enrolment_id>/epreuves/<int:exam_id>"
+         "/delai")
+@roles_required(*ADMIN_ROLES)
+def extension(session_id: int, enrolment_id: int, exam_id: int):
+    session = load_session_for(current_user, session_id)
+    enrolment = load_enrolment_for(current_user, session, enrolment_id)
+    exam = _exam_of(session, exam_id)
+    form = extension_form(exam.id)
+    if not form.validate_on_submit():
+        return _render(session, enrolment, status=422, hand_in_forms={exam.id: form})
+    outcome = perform(grant_extension, current_user, enrolment, exam, to_utc(form.until.data),
+                      form.reason.data)
+    if not outcome.ok:
+        form.until.errors = [outcome.reason]  # the reason typed stays in its field
+        return _render(session, enrolment, status=422, hand_in_forms={exam.id: form})
+    flash(_("Délai accordé jusqu'au %(when)s ; le candidat en est informé par e-mail.",
+            when=when(outcome.value.until)), "success")
+    return _back_to(session, enrolment, exam)
+
+
+@bp.post("/sessions/<int:session_id>/candidats/<int:enrolment_id>/epreuves/<int:exam_id>"
+         "/scan")
+@roles_required(*ADMIN_ROLES)
+def scan(session_id: int, enrolment_id: int, exam_id: int):
+    session = load_session_for(current_user, session_id)
+    enrolment = load_enrolment_for(current_user, session, enrolment_id)
+    exam = _exam_of(session, exam_id)
+    form = scan_form(exam.id, expected_deliverables(exam, settings_for([exam.id])
+                                                     .get(exam.id, {})))
+    if not form.validate_on_submit():
+        return _render(session, enrolment, status=422, scan_forms={exam.id: form})
+    outcome = perform(upload_file, current_user, enrolment, exam, form.file.data,
+                      form.deliverable.data, on_behalf=True)
+    if not outcome.ok:
+        form.file.errors = [outcome.reason]
+        return _render(session, enrolment, status=422, scan_forms={exam.id: form})
+    flash(_("Scan déposé pour le candidat ; il est signalé comme déposé par le centre."),
+          "success")
+    return _back_to(session, enrolment, exam)
+
+
 @bp.post("/sessions/<int:session_id>/candidats/<int:enrolment_id>/amenagement")
 @roles_required(*ADMIN_ROLES)
 def accommodation_request(session_id: int, enrolment_id: int):
@@ -184,7 +243,7 @@ def accommodation_document(session_id: int, enrolment_id: int):
 
 
 def _render(session, enrolment, form=None, can_edit=None, attendance_forms=None, status=200,
-            request_form=None, decision_form_=None):
+            request_form=None, decision_form_=None, hand_in_forms=None, scan_forms=None):
     candidate = enrolment.candidate
     if can_edit is None:
         can_edit = can_edit_identity(current_user, session, candidate)
@@ -196,6 +255,14 @@ def _render(session, enrolment, form=None, can_edit=None, attendance_forms=None,
             r.exam.id, formdata=None, data={"status": str(row.status) if row else CLEAR,
                              "on_date": row.on_date if row else utcnow().date(),
                              "note": row.note if row else ""})
+    extension_forms, scans = {}, {}
+    for r in record.exams:
+        x = r.extension
+        extension_forms[r.exam.id] = (hand_in_forms or {}).get(r.exam.id) or extension_form(
+            r.exam.id, formdata=None, data={"until": to_user_timezone(x.until).replace(
+                tzinfo=None) if x else None, "reason": x.reason if x else ""})
+        scans[r.exam.id] = (scan_forms or {}).get(r.exam.id) or scan_form(
+            r.exam.id, r.expected, formdata=None)
     levels = {lv["code"]: lv["label"] for lv in scale_levels(session.referential_version)}
     accommodation = accommodation_of(enrolment)
     exams = sat_exams(enrolment)
@@ -218,4 +285,6 @@ def _render(session, enrolment, form=None, can_edit=None, attendance_forms=None,
                          and can_manage_accommodation(current_user, enrolment)),
         can_record_attendance=(allows(session.status, "attendance")
                                and can_record_attendance(current_user, enrolment)),
-        missing=Identity.of(candidate).missing_for_cpf(), human_size=human_size), status
+        missing=Identity.of(candidate).missing_for_cpf(), human_size=human_size,
+        extension_forms=extension_forms, scan_forms=scans,
+        can_hand_in=allows(session.status, "upload")), status

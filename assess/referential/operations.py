@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from rubrics.model import part_data
+
 from ..extensions import db
 from .models import Block, Criterion, LevelCode, ReferentialVersion
 
@@ -48,7 +50,7 @@ def store(referential) -> tuple[ReferentialVersion, bool]:
             modality_kind=b.modality.kind,
             modality_description=b.modality.description,
             deliverables=list(b.modality.deliverables),
-            parts=[{"kind": p.kind, "description": p.description} for p in b.modality.parts],
+            parts=[part_data(p) for p in b.modality.parts],
             rule={"type": b.rule.type, "params": b.rule.params_dict()},
         )
         competences = {c.code: c.text for c in b.competences}

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from ..certification.operations import current
 from .labels import part_label
+from .modality import parts_of
 from .models import Block, ReferentialVersion
 from .operations import latest_version
 from .targeted_jobs import TARGETED_JOBS
@@ -15,6 +16,11 @@ bp = Blueprint("referential", __name__)
 @bp.app_template_filter("part_kind")
 def part_kind_label(kind) -> str:
     return part_label(kind)
+
+
+@bp.app_template_filter("modality_parts")
+def modality_parts(block) -> tuple:
+    return parts_of(block)
 
 
 @bp.get("/referentiel")

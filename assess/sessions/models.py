@@ -50,6 +50,8 @@ class CertificationSession(db.Model):
     # What the latest computation read (results.queries.results_basis): results computed
     # from other inputs than today's are stale and may not be published.
     results_basis: Mapped[str | None] = mapped_column(sa.String(120))
+    # Work handed in after a deadline is accepted, flagged late everywhere it appears.
+    accepts_late_work: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     version: Mapped[int] = mapped_column(default=1)
 
     centre = relationship("TrainingCentre")
@@ -72,6 +74,8 @@ class Exam(db.Model):
     block_id: Mapped[int] = mapped_column(sa.ForeignKey("blocks.id"))
     position: Mapped[int]
     modality_kind: Mapped[str] = mapped_column(sa.String(40))
+    # The file deliverables handed in as one combined document instead of one file each.
+    combined_hand_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     session = relationship("CertificationSession", back_populates="exams")
     block = relationship("Block")

@@ -35,3 +35,10 @@ def when(moment, seconds: bool = False) -> str:
         return ""
     return _("%(date)s à %(time)s", date=format_date(moment, "full"),
              time=format_time(moment, "medium" if seconds else "short"))
+
+
+def deliverable_status(status: str) -> str:
+    """What the candidate and admins read for one deliverable."""
+    return {"missing": _("non déposé"), "received": _("reçu"), "late": _("reçu en retard"),
+            "checked": _("vérifié"), "refused": _("refusé par la vérification")
+            }.get(status, status)

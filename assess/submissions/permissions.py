@@ -27,7 +27,9 @@ def can_download(user, stored_file) -> bool:
     if user.role == Role.CANDIDATE:
         return enrolment.candidate.user_id == user.id
     if user.role == Role.JUROR:
-        return _is_assigned(user.id, submission.enrolment_id, submission.exam_id)
+        # Jurors grade the version current at the deadline: never the ones it replaced.
+        return (stored_file.superseded_at is None
+                and _is_assigned(user.id, submission.enrolment_id, submission.exam_id))
     if user.role in (Role.CERTIFIER_ADMIN, Role.CENTRE_ADMIN):
         return can_manage_centre(user, enrolment.session.centre_id)
     return False
@@ -49,6 +51,16 @@ def can_upload(user, enrolment, exam) -> bool:
             and enrolment.candidate.user_id == user.id
             and enrolment.session_id == exam.session_id
             and any(block.id == exam.block_id for block in enrolment.blocks))
+
+
+def can_upload_on_behalf(user, enrolment, exam) -> bool:
+    """A centre's admins (and the certifier's) upload a scan of a paper copy."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return (user.role in (Role.CERTIFIER_ADMIN, Role.CENTRE_ADMIN)
+            and enrolment.session_id == exam.session_id
+            and any(block.id == exam.block_id for block in enrolment.blocks)
+            and can_manage_centre(user, enrolment.session.centre_id))
 
 
 def load_upload_target(user, exam_id: int) -> tuple[Enrolment, Exam]:
@@ -95,5 +107,15 @@ def load_own_file(user, file_id: int) -> StoredFile:
         .where(StoredFile.id == file_id, Candidate.user_id == user.id)
     )
     if stored is None:
+        abort(404)
+    return stored
+
+
+def load_receipt_for(user, file_id: int) -> StoredFile:
+    """The receipt of a file: its owner's and the session's admins'; 404 for anyone else
+    (a juror included: a receipt names the candidate)."""
+    stored = db.session.scalar(_file_query().where(StoredFile.id == file_id))
+    if (stored is None or stored.submission is None or user.role == Role.JUROR
+            or not can_download(user, stored)):
         abort(404)
     return stored

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..candidates.models import Candidate, Enrolment
+from ..accounts.models import User
+from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..extensions import db
 from ..sessions.models import CertificationSession, Exam
-from .models import Submission
+from .models import DeadlineExtension, DeliverableSetting, StoredFile, Submission, SubmittedLink
 
 
 def candidate_enrolments(user) -> list[Enrolment]:
@@ -35,6 +38,66 @@ def submissions_for(enrolments: list[Enrolment]) -> dict[tuple[int, int], Submis
         return {}
     rows = db.session.scalars(
         select(Submission).where(Submission.enrolment_id.in_(ids))
-        .options(selectinload(Submission.files))
+        .options(selectinload(Submission.files), selectinload(Submission.links))
     )
     return {(s.enrolment_id, s.exam_id): s for s in rows}
+
+
+def settings_for(exam_ids: list[int]) -> dict[int, dict[str, DeliverableSetting]]:
+    """{exam id: {deliverable code: the session's choice}} in one statement."""
+    if not exam_ids:
+        return {}
+    found: dict[int, dict[str, DeliverableSetting]] = {}
+    for row in db.session.scalars(select(DeliverableSetting)
+                                  .where(DeliverableSetting.exam_id.in_(exam_ids))):
+        found.setdefault(row.exam_id, {})[row.deliverable] = row
+    return found
+
+
+def extensions_for(enrolment_ids: list[int]) -> dict[tuple[int, int], DeadlineExtension]:
+    """{(enrolment id, exam id): extension} in one statement."""
+    if not enrolment_ids:
+        return {}
+    return {(x.enrolment_id, x.exam_id): x for x in db.session.scalars(
+        select(DeadlineExtension).where(DeadlineExtension.enrolment_id.in_(enrolment_ids)))}
+
+
+@dataclass
+class HandInRow:
+    """One candidate of an épreuve: their current version of each deliverable (or None)."""
+
+    enrolment: Enrolment
+    current: dict[str, object]  # deliverable code -> StoredFile | SubmittedLink | None
+
+    def status(self, code: str) -> str:
+        version = self.current.get(code)
+        if version is None:
+            return "missing"
+        return "late" if version.late else "received"
+
+
+def hand_in_rows(exam, codes: list[str]) -> list[HandInRow]:
+    """Every candidate sitting the épreuve's bloc with their current hand-ins: three
+    statements whatever the number of candidates."""
+    enrolments = list(db.session.scalars(
+        select(Enrolment).join(enrolment_blocks, enrolment_blocks.c.enrolment_id == Enrolment.id)
+        .join(Candidate, Candidate.id == Enrolment.candidate_id)
+        .join(User, User.id == Candidate.user_id)
+        .where(Enrolment.session_id == exam.session_id,
+               enrolment_blocks.c.block_id == exam.block_id)
+        .options(joinedload(Enrolment.candidate).joinedload(Candidate.user))
+        .order_by(User.last_name, User.first_name, Enrolment.id)).unique())
+    rows = {e.id: HandInRow(e, dict.fromkeys(codes)) for e in enrolments}
+    live_files = db.session.execute(
+        select(Submission.enrolment_id, StoredFile)
+        .join(StoredFile, StoredFile.submission_id == Submission.id)
+        .where(Submission.exam_id == exam.id, StoredFile.superseded_at.is_(None)))
+    live_links = db.session.execute(
+        select(Submission.enrolment_id, SubmittedLink)
+        .join(SubmittedLink, SubmittedLink.submission_id == Submission.id)
+        .where(Submission.exam_id == exam.id, SubmittedLink.superseded_at.is_(None)))
+    for enrolment_id, version in [*live_files, *live_links]:
+        row = rows.get(enrolment_id)
+        if row is not None and version.deliverable in row.current:
+            row.current[version.deliverable] = version
+    return list(rows.values())

@@ -6,7 +6,7 @@ import logging
 import re
 
 from flask import Flask, Response, abort, current_app, render_template, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -15,6 +15,7 @@ from werkzeug.exceptions import default_exceptions
 
 from ..accounts.labels import role_label
 from ..extensions import db
+from ..submissions.labels import human_size
 from ..unit_of_work import CONFLICT_MESSAGE, CommitUncertain, lost_connection
 from .nav import nav_items
 
@@ -114,6 +115,10 @@ def init_app(app: Flask) -> None:
         if code in (400, 403, 409, 422) and description and not description.startswith(
                 _WERKZEUG[code]):
             message = description
+        if code == 413:  # say the limit, with or without JavaScript
+            message = gettext("Le fichier dépasse la taille autorisée (%(size)s au maximum). "
+                         "Réduisez-le (images compressées, par exemple) et déposez-le de "
+                         "nouveau.", size=human_size(current_app.config["MAX_UPLOAD_BYTES"]))
         return error_page(code, title, message)
 
     for code in ERRORS:

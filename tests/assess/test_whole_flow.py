@@ -153,5 +153,8 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
 
     # 7. The « résultats publiés » e-mail went through the outbox to the mail backend.
     mails = [m for m in mail_outbox if m["To"] == candidate_user.email]
-    assert len(mails) == 1 and "/resultats" in mails[0].get_content()
+    # The receipt of the hand-in (step 3), then the results.
+    assert [m["Subject"].split(" :")[0] for m in mails] == [
+        "Accusé de dépôt", "Vos résultats de certification sont disponibles"]
+    assert "/resultats" in mails[1].get_content()
     assert candidate_user.role == Role.CANDIDATE

@@ -136,21 +136,23 @@ def _enrol_and_assign(admin) -> None:
     admin.wait_for_load_state()
 
 
+def _dossier_form(candidate):
+    return (candidate.locator("section.enrolment").filter(has_text=SESSION)
+            .locator("article").filter(has_text="Bloc 3")
+            .locator("section.deliverable").filter(has_text="Dossier écrit"))
+
+
 def _upload_dossier(candidate, tmp_path: Path) -> None:
-    bloc3 = (candidate.locator("section.enrolment").filter(has_text=SESSION)
-             .locator("article").filter(has_text="Bloc 3"))
     fake = tmp_path / "faux.pdf"
     fake.write_bytes(b"ceci n'est pas un PDF")
-    bloc3.locator("input[type=file]").set_input_files(str(fake))
-    bloc3.get_by_role("button", name="Déposer le fichier").click()
+    _dossier_form(candidate).locator("input[type=file]").set_input_files(str(fake))
+    _dossier_form(candidate).get_by_role("button", name="Déposer le fichier").click()
     candidate.wait_for_load_state()
     assert "PDF" in candidate.locator(".flash-error, .field-error").first.inner_text()
     dossier = tmp_path / "dossier.pdf"
     dossier.write_bytes(PDF)
-    bloc3 = (candidate.locator("section.enrolment").filter(has_text=SESSION)
-             .locator("article").filter(has_text="Bloc 3"))
-    bloc3.locator("input[type=file]").set_input_files(str(dossier))
-    bloc3.get_by_role("button", name="Déposer le fichier").click()
+    _dossier_form(candidate).locator("input[type=file]").set_input_files(str(dossier))
+    _dossier_form(candidate).get_by_role("button", name="Déposer le fichier").click()
     candidate.wait_for_load_state()
     assert hashlib.sha256(PDF).hexdigest() in candidate.content()  # the receipt
 

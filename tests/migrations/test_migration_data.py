@@ -159,3 +159,39 @@ def test_two_addresses_differing_by_case_stop_the_migration(migrated):
     with pytest.raises(SystemExit):  # Flask-Migrate logs the RuntimeError, then exits 1
         upgrade()
     assert _scalar("SELECT COUNT(*) FROM users WHERE email = 'A@example.org'") == 1
+
+
+def test_deliverables_downgrade_keeps_one_live_file_per_submission(migrated):
+    """Two live deliverables of one submission: the downgrade (one live file per
+    submission) keeps the latest current and marks the other replaced; nothing is deleted,
+    and the upgrade names the foundation's files « document »."""
+    from flask_migrate import downgrade, upgrade
+
+    from assess.demo.operations import build_demo
+    from assess.extensions import db
+    from assess.referential.operations import store
+    from rubrics.loader import load
+
+    store(load())
+    build_demo()
+    db.session.commit()
+    db.session.remove()
+    enrolment = _scalar("SELECT MIN(id) FROM enrolments")
+    exam = _scalar("SELECT MIN(id) FROM exams")
+    user = _scalar("SELECT MIN(id) FROM users")
+    _run("INSERT INTO submissions (enrolment_id, exam_id, status, created_at, updated_at) "
+         "VALUES (:e, :x, 'submitted', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", e=enrolment, x=exam)
+    submission = _scalar("SELECT MAX(id) FROM submissions")
+    for n, deliverable in enumerate(("audit", "budget")):
+        _run("INSERT INTO stored_files (submission_id, original_name, content_type, size, "
+             "sha256, storage_key, uploaded_by_id, uploaded_at, deliverable, late, on_behalf) "
+             "VALUES (:s, :name, 'application/pdf', 10, :sha, :key, :u, CURRENT_TIMESTAMP, "
+             ":d, false, false)", s=submission, name=f"{deliverable}.pdf", sha=str(n) * 64,
+             key=f"k{n}", u=user, d=deliverable)
+    downgrade(revision="b8e1a3c5d790")
+    assert _scalar("SELECT COUNT(*) FROM stored_files") == 2
+    assert _scalar("SELECT original_name FROM stored_files WHERE superseded_at IS NULL") == (
+        "budget.pdf")
+    upgrade()
+    assert _scalar("SELECT COUNT(DISTINCT deliverable) FROM stored_files") == 1
+    assert _scalar("SELECT MIN(deliverable) FROM stored_files") == "document"

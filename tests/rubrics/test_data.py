@@ -174,21 +174,42 @@ def test_modalities_equal_source(ref, cells, flat):
     assert len(modality_cells) == 3
     for block, cell in zip(ref.blocks, modality_cells, strict=True):
         lead, *items = cell.split(" • ")
-        modality = block.modality
-        assert list(modality.deliverables) == [i.rstrip(",.").strip() for i in items]
-        assert modality.parts[0].description == lead
-        for deliverable in modality.deliverables:
-            assert f"• {deliverable}" in flat
-        if block.number in (1, 2):  # bloc 3's also holds the oral defence
-            assert modality.description == lead
+        first = block.modality.parts[0]
+        assert first.description == lead  # the lead, then its list: nothing dangles
+        assert list(first.items) == [i.rstrip(",.").strip() for i in items]
+        assert first.text == cell  # the part's whole text is the source's cell
+        for item in first.items:
+            assert f"• {item}" in flat
+
+
+def test_modality_text_reads_in_the_source_order(ref, cells):
+    """Bloc 3: the dossier's lead, what the dossier comprises, then the oral defence, as
+    in the source (the oral sentence used to come between the lead and its list)."""
+    modality_cells = _modality_cells(cells)
+    oral_cell = next(c for c in cells if c.startswith("Le/la candidat(e) soutient oralement"))
+    assert ref.block(1).modality.description == modality_cells[0]
+    assert ref.block(2).modality.description == modality_cells[1]
+    assert ref.block(3).modality.description == f"{modality_cells[2]} {oral_cell}"
 
 
 def test_oral_defence_equals_source(ref, cells):
     oral_cells = [c for c in cells if c.startswith("Le/la candidat(e) soutient oralement")]
     assert len(oral_cells) == 1
     dossier, oral = ref.block(3).modality.parts
-    assert oral.description == oral_cells[0]
-    assert ref.block(3).modality.description == f"{dossier.description} {oral.description}"
+    assert oral.description == oral_cells[0] and oral.items == ()
+    assert dossier.items and dossier.description.endswith("comprenant :")
+
+
+def test_each_part_names_what_is_handed_in(ref):
+    codes = [[d.code for d in b.modality.hand_ins] for b in ref.blocks]
+    assert codes == [["audit", "preconisations", "veille", "budget"],
+                     ["cahier_des_charges", "strategie_contenu", "contenu", "url_cms"],
+                     ["dossier", "support_oral"]]
+    kinds = {d.code: (d.kind, d.accepts) for b in ref.blocks for d in b.modality.hand_ins}
+    assert kinds["url_cms"] == ("url", ())
+    assert kinds["support_oral"] == ("file", ("pdf", "pptx", "odp"))
+    assert kinds["dossier"] == ("file", ("pdf",))
+    assert ref.block(3).modality.parts[1].deliverables == ()  # the oral: nothing more
 
 
 def test_every_text_is_in_the_source(ref, flat):
@@ -198,7 +219,7 @@ def test_every_text_is_in_the_source(ref, flat):
         texts += [c.text for c in block.competences]
         texts += [c.text for c in block.criteria if c.text]
         texts += [p.description for p in block.modality.parts]
-        texts += list(block.modality.deliverables)
+        texts += [item for p in block.modality.parts for item in p.items]
     for text in texts:
         assert text in flat, text
 

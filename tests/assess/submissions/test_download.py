@@ -52,7 +52,11 @@ def test_download_matrix(deposit, as_user, client, pdf_bytes, who):
             assert response.mimetype == "application/pdf"
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert response.headers["Content-Disposition"].startswith("attachment;")
-            assert "filename=Etude_de_cas.pdf" in response.headers["Content-Disposition"]
+            disposition = response.headers["Content-Disposition"]
+            # The candidate's own name, in RFC 5987 for any script, with an ASCII fallback.
+            assert "filename*=UTF-8''%C3%89tude%20de%20cas.pdf" in disposition
+            assert disposition.startswith("attachment;")
+            assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
             assert "no-store" in response.headers["Cache-Control"]
         else:
             assert response.status_code == 404

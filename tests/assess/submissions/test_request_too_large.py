@@ -25,6 +25,7 @@ def test_413_renders_a_helpful_page(world, as_user, post_upload, db, storage_fil
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 413
     assert "Fichier trop volumineux" in page
-    assert "Réduisez-le (PDF compressé) et déposez-le de nouveau." in page
+    # The limit is said, without JavaScript (the page's script says it before sending).
+    assert "Le fichier dépasse la taille autorisée (20 Mo au maximum)." in page
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
     assert storage_files() == []

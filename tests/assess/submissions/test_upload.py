@@ -35,7 +35,8 @@ def test_valid_pdf_is_stored_with_its_checksum(world, as_user, post_upload, db, 
     assert response.headers["Location"].endswith(f"/candidat/depots/{stored.id}")
     assert stored.sha256 == expected
     assert stored.size == len(pdf_bytes)
-    assert stored.original_name == "Memoire_final.pdf"
+    assert stored.original_name == "Mémoire final.pdf"
+    assert stored.deliverable == "audit" and not stored.late and not stored.on_behalf
     assert stored.content_type == "application/pdf"
     assert stored.uploaded_by_id == w.candidates[0].id
     assert stored.storage_key == f"{expected[:2]}/{expected[2:4]}/{expected}"
@@ -48,7 +49,7 @@ def test_valid_pdf_is_stored_with_its_checksum(world, as_user, post_upload, db, 
     assert receipt.status_code == 200
     assert "Accusé de dépôt" in page
     assert expected in page
-    assert "Memoire_final.pdf" in page
+    assert "Mémoire final.pdf" in page
     assert "Votre dépôt est enregistré" in page
 
 
@@ -71,12 +72,15 @@ def assert_nothing_stored(db, storage_files):
     assert storage_files() == []
 
 
+HTML = b"<!DOCTYPE html><html><head><title>x</title></head><body>page</body></html>"
+
+
 @pytest.mark.parametrize(("data", "filename", "message"), [
-    (b"Bonjour, ceci est un texte.\n", "memoire.pdf", "n'est pas un PDF valide"),
-    (b"%PDF-1.4 but a Word name", "memoire.docx", "doit être un PDF"),
+    (b"Bonjour, ceci est un texte.\n", "memoire.pdf", "n'est pas d'un type accepté ici"),
+    (HTML, "memoire.pdf", "son contenu n'est pas PDF"),  # HTML renamed .pdf
     (b"", "memoire.pdf", "Le fichier est vide"),
-    (None, None, "Choisissez un fichier PDF"),
-], ids=["text-renamed-pdf", "wrong-extension", "empty", "no-file"])
+    (None, None, "Choisissez le fichier à déposer"),
+], ids=["text-renamed-pdf", "html-renamed-pdf", "empty", "no-file"])
 def test_refused_files_store_nothing(world, as_user, post_upload, db, storage_files,
                                      data, filename, message):
     w = world(candidates=1)
@@ -158,7 +162,7 @@ def test_reupload_supersedes_and_keeps_the_previous_file(world, as_user, post_up
 
     page = client.get("/candidat/").get_data(as_text=True)
     assert files[1].sha256 in page
-    assert "Dépôts remplacés (1)" in page
+    assert "Versions remplacées (1)" in page
 
 
 @pytest.mark.parametrize("who", ["anonymous", "juror", "centre_admin", "certifier_admin"])
@@ -197,3 +201,15 @@ def test_other_candidate_or_bloc_not_enrolled_is_404(world, as_user, post_upload
     assert post_upload(w.session.exams[0].id).status_code == 404  # bloc 1 not in enrolment
     assert_nothing_stored(db, storage_files)
     assert post_upload(w.session.exams[2].id).status_code == 302  # bloc 3 is
+
+
+def test_the_type_is_told_by_the_bytes_not_the_name(world, as_user, post_upload, db):
+    """A real PDF saved under a Word name is a PDF: it is kept, named as a PDF."""
+    w = world(candidates=1)
+    as_user(w.candidates[0])
+    response = post_upload(w.session.exams[0].id, data=b"%PDF-1.4\n% a report\n%%EOF\n",
+                           filename="memoire.docx")
+    assert response.status_code == 302
+    stored = db.session.scalars(select(StoredFile)).one()
+    assert stored.original_name == "memoire.docx.pdf"
+    assert stored.content_type == "application/pdf"

@@ -18,9 +18,9 @@ def test_upload_form_carries_a_valid_token(world, as_user, client, pdf_bytes):
     exam = w.session.exams[0]
     as_user(w.candidates[0])
     page = client.get("/candidat/").get_data(as_text=True)
-    form = page[page.index(f'action="/candidat/epreuves/{exam.id}/depot"'):]
+    url = f"/candidat/epreuves/{exam.id}/depot/audit"
+    form = page[page.index(f'action="{url}"'):]
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    url = f"/candidat/epreuves/{exam.id}/depot"
 
     refused = client.post(url, data={"file": (io.BytesIO(pdf_bytes), "a.pdf")},
                           content_type="multipart/form-data")

@@ -53,10 +53,19 @@ def test_operation_refuses_a_user_who_is_not_the_candidate(app, world, pdf_bytes
 
 
 @pytest.mark.parametrize(("given", "shown"), [
-    ("Mémoire final.pdf", "Memoire_final.pdf"),
-    ("../../etc/passwd.PDF", "etc_passwd.pdf"),
-    ("€€.pdf", "depot.pdf"),
+    ("Mémoire final.pdf", "Mémoire final.pdf"),
+    ("../../etc/passwd.PDF", "passwd.pdf"),  # no path survives
+    ("C:\\Users\\léa\\dossier.pdf", "dossier.pdf"),
+    ("€€.pdf", "€€.pdf"),
+    ("ملف المشروع.pdf", "ملف المشروع.pdf"),  # Arabic stays Arabic
+    ("rapport 🚀.pdf", "rapport 🚀.pdf"),
+    ("Me\u0301moire.pdf", "Mémoire.pdf"),  # combining accent, composed (NFC)
+    ("a\x00b\x1fc<d>e:f|g?.pdf", "a_b_c_d_e_f_g_.pdf"),
+    ("\u202egnp.pdf", "_gnp.pdf"),  # no right-to-left override to disguise the type
+    ("....pdf", "depot.pdf"),  # nothing left of the name
+    ("/", "depot.pdf"),
     ("dossier", "dossier.pdf"),
+    ("x" * 300 + ".pdf", "x" * 200 + ".pdf"),
 ])
 def test_display_name_is_sanitised(given, shown):
     assert operations.display_name(given) == shown

@@ -25,7 +25,7 @@ def test_pdf_over_the_limit_is_refused(world, as_user, post_upload, db, storage_
 
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422
-    assert "Le fichier dépasse 1 Ko : compressez le PDF puis déposez-le de nouveau." in page
+    assert "Le fichier dépasse 1 Ko : réduisez sa taille" in page
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
     assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
     assert storage_files() == []  # not even a temporary file
@@ -45,5 +45,5 @@ def test_the_form_announces_the_limit(world, as_user, client):
     as_user(w.candidates[0])
 
     page = html.unescape(client.get("/candidat/").get_data(as_text=True))
-    assert "PDF uniquement, 1 Ko au maximum" in page
+    assert "PDF, 1 Ko au maximum" in page
     assert f'data-max-bytes="{LIMIT}"' in page
