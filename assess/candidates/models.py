@@ -83,7 +83,8 @@ class Enrolment(db.Model):
     """A candidate sitting a session: the whole title or some blocs."""
 
     __tablename__ = "enrolments"
-    __table_args__ = (sa.UniqueConstraint("session_id", "candidate_id"),)
+    __table_args__ = (sa.UniqueConstraint("session_id", "candidate_id"),
+                      sa.UniqueConstraint("session_id", "anonymous_number"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("certification_sessions.id"),
@@ -93,6 +94,9 @@ class Enrolment(db.Model):
     # The aménagement the candidate asked for, as the centre received it (free text); the
     # decision and the measures are recorded apart.
     accommodation_request: Mapped[str | None] = mapped_column(sa.Text)
+    # What jurors see instead of the name when the session grades anonymously
+    # (submissions.anonymity): random, unique in the session, given when first needed.
+    anonymous_number: Mapped[str | None] = mapped_column(sa.String(12))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
 
     session = relationship("CertificationSession")

@@ -18,6 +18,7 @@ from ..core.inserts import insert_unless_exists
 from ..extensions import db
 from ..notifications.operations import notify
 from ..sessions.operations import ensure_allows
+from ..submissions.anonymity import ensure_numbers
 from .models import Assignment, juror_centres
 from .permissions import can_assign, can_invite_juror, in_pool, sheet_submitted
 
@@ -100,6 +101,9 @@ def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:
         return _find(juror.id, enrolment.id, exam.id)
     record(actor, "assignment.created", assignment, session_id=enrolment.session_id,
            new={"juror_id": juror.id, "enrolment_id": enrolment.id, "exam_id": exam.id})
+    if enrolment.session.anonymous_grading and enrolment.anonymous_number is None:
+        ensure_numbers(enrolment.session_id)  # the juror will see the number, not the name
+        db.session.expire(enrolment, ["anonymous_number"])
     return assignment
 
 

@@ -52,6 +52,11 @@ class CertificationSession(db.Model):
     results_basis: Mapped[str | None] = mapped_column(sa.String(120))
     # Work handed in after a deadline is accepted, flagged late everywhere it appears.
     accepts_late_work: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Written work graded anonymously: jurors see a candidate number until the identities
+    # are revealed (an audited action, at deliberation).
+    anonymous_grading: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    identities_revealed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    identities_revealed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
 
     centre = relationship("TrainingCentre")

@@ -98,7 +98,10 @@ def settings_form(session, offered: tuple[str, ...], labels: dict[str, str], **k
     from ..referential.modality import hand_ins_of
 
     attrs = {"accepts_late": BooleanField(_l(
-        "Accepter les dépôts après la date limite (ils sont alors signalés en retard)"))}
+        "Accepter les dépôts après la date limite (ils sont alors signalés en retard)")),
+             "anonymous": BooleanField(_l(
+        "Correction anonyme : les évaluateurs voient un numéro de candidat, jamais le nom, "
+        "jusqu'à la levée de l'anonymat en délibération"))}
     for exam in session.exams:
         hand_ins = hand_ins_of(exam.block)
         if sum(1 for d in hand_ins if d.kind == "file") > 1:

@@ -200,6 +200,11 @@ def record_download(actor, stored_file: StoredFile) -> None:
            session_id=submission.enrolment.session_id if submission else None)
 
 
+def record_zip_download(actor, exam, files) -> None:
+    record(actor, "files.zip_downloaded", exam,
+           new={"file_ids": [f.id for f in files]}, session_id=exam.session_id)
+
+
 def display_name(filename: str | None, extension: str = ".pdf") -> str:
     """The name as the candidate chose it, in any script: only what is unsafe in a name
     (path separators, control characters, Windows' reserved punctuation) is replaced,

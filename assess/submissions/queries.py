@@ -101,3 +101,30 @@ def hand_in_rows(exam, codes: list[str]) -> list[HandInRow]:
         if row is not None and version.deliverable in row.current:
             row.current[version.deliverable] = version
     return list(rows.values())
+
+
+def juror_zip_entries(juror, exam_id: int):
+    """(the épreuve or None, [(enrolment, current file)]) of the juror's assignments for
+    that épreuve only: nothing of a candidate they do not grade, no replaced version."""
+    from ..juries.models import Assignment
+    from ..sessions.models import Exam
+
+    exam = db.session.get(Exam, exam_id, options=[joinedload(Exam.session),
+                                                  joinedload(Exam.block)])
+    if exam is None:
+        return None, []
+    rows = db.session.execute(
+        select(Enrolment, StoredFile)
+        .join(Assignment, Assignment.enrolment_id == Enrolment.id)
+        .join(Submission, (Submission.enrolment_id == Enrolment.id)
+              & (Submission.exam_id == Assignment.exam_id))
+        .join(StoredFile, StoredFile.submission_id == Submission.id)
+        .where(Assignment.juror_id == juror.id, Assignment.exam_id == exam_id,
+               StoredFile.superseded_at.is_(None))
+        .options(joinedload(Enrolment.candidate).joinedload(Candidate.user))
+        .order_by(Enrolment.anonymous_number, Enrolment.id, StoredFile.deliverable)).all()
+    assigned = db.session.scalar(select(Assignment.id).where(
+        Assignment.juror_id == juror.id, Assignment.exam_id == exam_id).limit(1))
+    if assigned is None:
+        return None, []
+    return exam, [(e, f) for e, f in rows]

@@ -17,6 +17,7 @@ from ..audit.operations import record
 from ..core.access import can_manage_centre
 from ..extensions import db
 from ..referential.modality import hand_ins_of
+from .anonymity import ensure_numbers
 from .filetypes import TYPES
 from .models import DeliverableSetting
 
@@ -44,7 +45,7 @@ def offered_types() -> tuple[str, ...]:
 
 
 def update_hand_in_settings(actor, session, *, accepts_late: bool,
-                            exams: dict[int, ExamChoice]) -> None:
+                            exams: dict[int, ExamChoice], anonymous: bool | None = None) -> None:
     if not can_manage_centre(actor, session.centre_id):
         raise PermissionError("only the session's centre admins change its hand-in settings")
     refusal = session_rules.refusal(session.status, "schedule")
@@ -58,6 +59,14 @@ def update_hand_in_settings(actor, session, *, accepts_late: bool,
     if bool(session.accepts_late_work) != accepts_late:
         changes["accepts_late_work"] = accepts_late
         session.accepts_late_work = accepts_late
+    if anonymous is not None and bool(session.anonymous_grading) != anonymous:
+        if session.identities_revealed_at is not None:
+            raise SettingsRefused(_("Les identités ont été levées : l'anonymat ne se "
+                                    "rétablit pas."))
+        changes["anonymous_grading"] = anonymous
+        session.anonymous_grading = anonymous
+        if anonymous:
+            ensure_numbers(session.id)
     for exam in session.exams:
         choice = exams.get(exam.id)
         if choice is None:

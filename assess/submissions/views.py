@@ -35,16 +35,17 @@ from ..referential.modality import hand_ins_of
 from ..sessions.permissions import load_session_for
 from ..storage import get_storage
 from ..unit_of_work import perform
-from . import deliverables, operations, queries
+from . import anonymity, deliverables, operations, queries
 from . import settings as hand_in_settings
 from .deliverables import Expected
-from .filetypes import TYPES
+from .filetypes import BY_MIME, TYPES
 from .filetypes import labels as type_labels
 from .forms import link_form, settings_form, upload_form
 from .labels import deliverable_status, duration_label, human_size, when
 from .messages import check_outcome_text
 from .permissions import load_file_for, load_own_file, load_receipt_for, load_upload_target
 from .receipt_pdf import render_receipt_pdf
+from .zips import zip_stream
 
 bp = Blueprint("submissions", __name__)
 log = logging.getLogger(__name__)
@@ -58,6 +59,26 @@ def deliverable_status_filter(status: str) -> str:
 @bp.app_template_filter("check_outcome")
 def check_outcome_filter(stored) -> str:
     return check_outcome_text(stored)
+
+
+@bp.app_template_global("candidate_name")
+def candidate_name(enrolment) -> str:
+    """The name, or the candidate number for a juror of an anonymous session."""
+    return anonymity.shown_name(current_user, enrolment)
+
+
+@bp.app_template_global("shown_file_name")
+def shown_file_name(stored, enrolment=None) -> str:
+    enrolment = enrolment or stored.submission.enrolment
+    if anonymity.hidden_from(current_user, enrolment.session):
+        return anonymity.anonymous_file_name(enrolment, stored.deliverable,
+                                             _extension(stored))
+    return stored.original_name
+
+
+def _extension(stored) -> str:
+    kind = BY_MIME.get(stored.content_type)
+    return kind.extension if kind else ""
 
 
 @bp.context_processor
@@ -209,12 +230,22 @@ def download(file_id: int):
     except BaseException:
         fh.close()
         raise
+    enrolment = stored.submission.enrolment if stored.submission else None
+    hidden = enrolment is not None and anonymity.hidden_from(current_user, enrolment.session)
+    name, size = stored.original_name, stored.size
+    if hidden:
+        # Named by number, and a PDF's metadata (author, title) removed.
+        name = shown_file_name(stored, enrolment)
+        if stored.content_type == operations.PDF_TYPE:
+            with fh:
+                data = anonymity.without_metadata(fh)
+            fh, size = io.BytesIO(data), len(data)
     # Not conditional: a 304/206 would leave the opened blob to the garbage collector,
     # and these confidential papers are not cached anyway (no-store).
     response = send_file(fh, mimetype=stored.content_type, as_attachment=True,
-                         download_name=stored.original_name, conditional=False, etag=False,
+                         download_name=name, conditional=False, etag=False,
                          last_modified=stored.uploaded_at)
-    response.content_length = stored.size
+    response.content_length = size
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Opened in a tab anyway, the file runs nothing and reaches nothing.
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
@@ -293,7 +324,7 @@ def settings(session_id: int):
     expected = {exam.id: {d.code: d for d in deliverables.expected(
         exam, chosen.get(exam.id, {}))} for exam in session.exams}
     hand_ins = {exam.id: hand_ins_of(exam.block) for exam in session.exams}
-    data = {"accepts_late": session.accepts_late_work}
+    data = {"accepts_late": session.accepts_late_work, "anonymous": session.anonymous_grading}
     for exam in session.exams:
         data[f"combined_{exam.id}"] = exam.combined_hand_in
         for d in hand_ins[exam.id]:
@@ -313,7 +344,8 @@ def settings(session_id: int):
                 required=bool(getattr(form, f"required_{exam.id}_{d.code}").data))
                 for d in hand_ins[exam.id]}) for exam in session.exams}
         outcome = perform(hand_in_settings.update_hand_in_settings, current_user, session,
-                          accepts_late=bool(form.accepts_late.data), exams=choices)
+                          accepts_late=bool(form.accepts_late.data), exams=choices,
+                          anonymous=bool(form.anonymous.data))
         if outcome.ok:
             flash(_("Les règles de dépôt de la session sont enregistrées."), "success")
             return redirect(url_for(".settings", session_id=session.id))
@@ -323,7 +355,20 @@ def settings(session_id: int):
         status = 422
     return render_template("submissions/settings.html", cert_session=session, form=form,
                            hand_ins=hand_ins, expected=expected, can_change=can_change,
+                           reveal_refusal=anonymity.reveal_refusal(session),
                            max_upload=current_app.config["MAX_UPLOAD_BYTES"]), status
+
+
+@bp.post("/sessions/<int:session_id>/anonymat/lever")
+@roles_required(*ADMIN_ROLES)
+def reveal(session_id: int):
+    session = load_session_for(current_user, session_id)
+    outcome = perform(anonymity.reveal_identities, current_user, session)
+    if outcome.ok:
+        flash(_("L'anonymat est levé : les évaluateurs voient désormais les noms."), "success")
+    else:
+        flash(outcome.reason, "error")
+    return redirect(url_for(".settings", session_id=session.id, _anchor="reveal-title"))
 
 
 STATUS_FILTERS = ("missing", "received", "late")
@@ -390,3 +435,45 @@ def exam_hand_ins_export(session_id: int, exam_id: int, fmt: str):
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     return send_file(xlsx_file(_("Dépôts"), header, lines()), mimetype=XLSX_MIME,
                      as_attachment=True, download_name=name)
+
+
+@bp.get("/jury/epreuves/<int:exam_id>/copies.zip")
+@roles_required(Role.JUROR)
+def juror_zip(exam_id: int):
+    """Every current file of the juror's assignments for one épreuve, as one zip streamed
+    as it is written (never built in memory), named by candidate number when anonymous."""
+    exam, entries = queries.juror_zip_entries(current_user, exam_id)
+    if exam is None:
+        abort(404)
+    hidden = anonymity.hidden_from(current_user, exam.session)
+    perform(operations.record_zip_download, current_user, exam, [f for _e, f in entries]
+            ).unwrap()
+    storage = get_storage()
+
+    def named():
+        seen = set()
+        for enrolment, stored in entries:
+            folder = (anonymity.number_label(enrolment) if hidden
+                      else enrolment.candidate.user.full_name)
+            name = (anonymity.anonymous_file_name(enrolment, stored.deliverable,
+                                                  _extension(stored))
+                    if hidden else stored.original_name)
+            path = f"{folder}/{name}"
+            if path in seen:  # two files of one name: keep both
+                path = f"{folder}/{stored.id}-{name}"
+            seen.add(path)
+            yield path, stored, hidden and stored.content_type == operations.PDF_TYPE
+
+    def opened(stored, strip):
+        fh = storage.open(stored.storage_key)
+        if not strip:
+            return fh
+        with fh:
+            return io.BytesIO(anonymity.without_metadata(fh))
+
+    response = Response(stream_with_context(zip_stream(named(), opened)),
+                        mimetype="application/zip")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="copies-bloc-{exam.block.number}.zip"')
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
