@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from workflows import session as session_rules
@@ -35,7 +36,7 @@ from ..referential.modality import hand_ins_of
 from ..sessions.permissions import load_session_for
 from ..storage import get_storage
 from ..unit_of_work import perform
-from . import anonymity, deliverables, operations, queries
+from . import anonymity, deliverables, operations, queries, reminders
 from . import settings as hand_in_settings
 from .deliverables import Expected
 from .filetypes import BY_MIME, TYPES
@@ -369,6 +370,22 @@ def reveal(session_id: int):
     else:
         flash(outcome.reason, "error")
     return redirect(url_for(".settings", session_id=session.id, _anchor="reveal-title"))
+
+
+@bp.post("/sessions/<int:session_id>/epreuves/<int:exam_id>/rappels")
+@roles_required(*ADMIN_ROLES)
+def remind(session_id: int, exam_id: int):
+    session = load_session_for(current_user, session_id)
+    exam = _exam_of(session, exam_id)
+    outcome = perform(reminders.send_reminders, current_user, exam)
+    if outcome.ok:
+        flash(ngettext("Rappel envoyé à %(num)d candidat.", "Rappel envoyé à %(num)d candidats.",
+                       outcome.value) if outcome.value else
+              _("Aucun rappel à envoyer : chacun a déposé ou a déjà reçu ce rappel."),
+              "success" if outcome.value else "info")
+    else:
+        flash(outcome.reason, "error")
+    return redirect(url_for(".exam_hand_ins", session_id=session.id, exam_id=exam.id))
 
 
 STATUS_FILTERS = ("missing", "received", "late")

@@ -385,3 +385,34 @@ def test_the_admin_sees_each_epreuve_hand_ins_filters_and_exports(
     as_user(db.session.get(User, other_admin))
     assert client.get(url).status_code == 404
     assert client.get(url.replace("/depots", "/depots.csv")).status_code == 404
+
+
+def test_reminders_go_once_per_deliverable_and_deadline(world, as_user, client, post_upload,
+                                                        db, mail_outbox):
+    w = world(candidates=2)
+    exam = w.session.exams[2]  # the dossier and the oral support, both required
+    as_user(w.candidates[0])
+    post_upload(exam.id, deliverable="dossier")
+    as_user(w.centre_admin)
+    url = f"/sessions/{w.session.id}/epreuves/{exam.id}/rappels"
+    assert client.post(url).status_code == 302
+    reminders = db.session.scalars(select(Notification).where(
+        Notification.event == "submission.reminder").order_by(Notification.id)).all()
+    by_user = {n.recipient_id: n.body for n in reminders}
+    assert "Support de présentation" in by_user[w.candidates[0].id]
+    assert "Dossier écrit" not in by_user[w.candidates[0].id]
+    assert "Dossier écrit" in by_user[w.candidates[1].id]
+    assert client.post(url).status_code == 302  # again: nothing new
+    assert db.session.query(Notification).filter_by(event="submission.reminder").count() == 2
+    page_after = page(client.get(f"/sessions/{w.session.id}/epreuves/{exam.id}/depots"))
+    assert "déjà reçu ce rappel" in page_after
+
+    for part in exam.parts:  # the deadline moves: a new one, reminded again
+        if part.submission_deadline:
+            part.submission_deadline = part.submission_deadline + timedelta(days=1)
+    db.session.commit()
+    assert client.post(url).status_code == 302
+    assert db.session.query(Notification).filter_by(event="submission.reminder").count() == 4
+    other = world(candidates=0)
+    as_user(other.centre_admin)
+    assert client.post(url).status_code == 404
