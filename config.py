@@ -51,6 +51,12 @@ class Config:
     BROKER_DIR = Path(_env("ASSESS_BROKER_DIR", str(INSTANCE_PATH / "broker")))
 
     STORAGE_URL = _env("STORAGE_URL", f"file://{INSTANCE_PATH / 'files'}")
+    # For STORAGE_URL=s3://bucket/prefix: the endpoint of an S3-compatible service (MinIO;
+    # unset for AWS) and the credentials (unset: boto3's own chain, e.g. an instance role).
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")
+    AWS_ACCESS_KEY_ID = _env("AWS_ACCESS_KEY_ID")
+    AWS_SECRET_ACCESS_KEY = _env("AWS_SECRET_ACCESS_KEY")
+    AWS_DEFAULT_REGION = _env("AWS_DEFAULT_REGION", "eu-west-3")
     MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     # The request may carry a little more than the file itself (form fields).
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024

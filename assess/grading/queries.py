@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..juries.models import Assignment
 from ..sessions.models import CertificationSession
-from ..submissions.models import StoredFile, Submission
+from ..submissions.models import StoredFile, Submission, SubmittedLink
 from .labels import FIELD_LABELS
 from .operations import FIELDS, clean_text
 from .permissions import scoped_assignments
@@ -27,7 +27,7 @@ def group_by_session(assignments) -> list[tuple[CertificationSession, list[Assig
 
 
 def current_files(assignments) -> dict[tuple[int, int], list[StoredFile]]:
-    """Files not superseded, per (enrolment id, exam id), in one query."""
+    """Files and URLs not superseded, per (enrolment id, exam id), in two queries."""
     enrolment_ids = {a.enrolment_id for a in assignments}
     exam_ids = {a.exam_id for a in assignments}
     if not enrolment_ids:
@@ -42,6 +42,15 @@ def current_files(assignments) -> dict[tuple[int, int], list[StoredFile]]:
     files: dict[tuple[int, int], list[StoredFile]] = {}
     for enrolment_id, exam_id, stored_file in rows:
         files.setdefault((enrolment_id, exam_id), []).append(stored_file)
+    # The address of content published online (bloc 2) is graded too: listed with them.
+    links = db.session.execute(
+        select(Submission.enrolment_id, Submission.exam_id, SubmittedLink)
+        .join(SubmittedLink.submission)
+        .where(Submission.enrolment_id.in_(enrolment_ids), Submission.exam_id.in_(exam_ids),
+               SubmittedLink.superseded_at.is_(None))
+        .order_by(SubmittedLink.given_at, SubmittedLink.id))
+    for enrolment_id, exam_id, link in links:
+        files.setdefault((enrolment_id, exam_id), []).append(link)
     return files
 
 

@@ -124,5 +124,5 @@ def test_query_count_does_not_grow_with_assignments(client, as_user, world, db,
         html = client.get("/jury/").get_data(as_text=True)
     assert html.count("/jury/evaluations/") == 6
     assert len(six) == len(two), (two, six)
-    assert len(six) == 4  # user, assignments (joined), épreuve parts, files
+    assert len(six) == 5  # user, assignments (joined), épreuve parts, files, URLs
 

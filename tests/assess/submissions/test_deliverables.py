@@ -416,3 +416,12 @@ def test_reminders_go_once_per_deliverable_and_deadline(world, as_user, client, 
     other = world(candidates=0)
     as_user(other.centre_admin)
     assert client.post(url).status_code == 404
+
+
+def test_the_juror_sees_the_published_url_with_the_files(world, as_user, client, db):
+    w = world(candidates=1, jurors=1, assign_all=True)
+    as_user(w.candidates[0])
+    client.post(f"/candidat/epreuves/{w.session.exams[1].id}/lien/url_cms",
+                data={"url": "https://cms.exemple.fr/contenu"})
+    as_user(w.jurors[0])
+    assert "https://cms.exemple.fr/contenu" in page(client.get("/jury/"))
