@@ -69,3 +69,8 @@ class Storage(ABC):
 
     @abstractmethod
     def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def modified_at(self, key: str):
+        """When the blob was last written (naive UTC), None if absent. Saving identical
+        bytes again rewrites it: what ``release_blobs`` relies on."""

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -50,6 +51,13 @@ class LocalStorage(Storage):
 
     def exists(self, key: str) -> bool:
         return self.path_for(key).is_file()
+
+    def modified_at(self, key: str):
+        try:
+            mtime = self.path_for(key).stat().st_mtime
+        except FileNotFoundError:
+            return None
+        return datetime.fromtimestamp(mtime, UTC).replace(tzinfo=None)
 
 
 def _copy(stream: BinaryIO, out: BinaryIO, max_bytes: int) -> tuple[int, str]:

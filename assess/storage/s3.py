@@ -16,6 +16,7 @@ import hashlib
 import io
 import logging
 import uuid
+from datetime import UTC
 from typing import Any, BinaryIO
 
 from botocore.exceptions import ClientError
@@ -71,18 +72,17 @@ class S3Storage(Storage):
             digest = hasher.hexdigest()
             key = key_for(digest)
             final = self._under_prefix(key)
+            # Same key means same bytes; it is written again all the same, so that its
+            # time says a row is about to use it (``release_blobs`` spares recent blobs).
             if upload is None:
                 # Shorter than a part: its bytes are here, put them under their key.
-                if not self._head(final):
-                    self.client.put_object(Bucket=self.bucket, Key=final, Body=bytes(part))
+                self.client.put_object(Bucket=self.bucket, Key=final, Body=bytes(part))
             else:
                 if part:
                     upload.add_part(part)
                 part = bytearray()
                 upload.complete()
-                # Same key means same bytes: an existing blob is left as it is.
-                if not self._head(final):
-                    self._copy(upload.key, final, size)
+                self._copy(upload.key, final, size)
                 upload.discard()
         except BaseException:
             if upload is not None:
@@ -105,6 +105,15 @@ class S3Storage(Storage):
 
     def exists(self, key: str) -> bool:
         return self._head(self.object_key(key))
+
+    def modified_at(self, key: str):
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self.object_key(key))
+        except ClientError as exc:
+            if _is_not_found(exc):
+                return None
+            raise
+        return head["LastModified"].astimezone(UTC).replace(tzinfo=None)
 
     def _head(self, object_key: str) -> bool:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_decimal, format_time
+from flask_babel import format_date, format_decimal, format_time, ngettext
 from flask_babel import gettext as _
 
 KIB = 1024
@@ -42,3 +42,18 @@ def deliverable_status(status: str) -> str:
     return {"missing": _("non déposé"), "received": _("reçu"), "late": _("reçu en retard"),
             "checked": _("vérifié"), "refused": _("refusé par la vérification")
             }.get(status, status)
+
+
+def time_left(deadline, now) -> str:
+    """« il reste 2 jours et 3 h », « il reste 45 min »: the server clock decides."""
+    if deadline is None or now >= deadline:
+        return ""
+    minutes = int((deadline - now).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return ngettext("il reste %(num)d jour et %(h)d h", "il reste %(num)d jours et %(h)d h",
+                        days, h=hours)
+    if hours:
+        return _("il reste %(h)d h %(m)02d", h=hours, m=mins)
+    return _("il reste %(m)d min", m=max(mins, 1))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -49,6 +50,10 @@ NAME_MAX = 200
 
 class UploadRefused(Refused):
     """The file cannot be accepted; ``reason`` tells the candidate what to do."""
+
+
+class StorageFull(UploadRefused):
+    """The storage has no room left: the server's fault, not the file's (507)."""
 
 
 class UnknownDeliverable(LookupError):
@@ -252,6 +257,13 @@ def _store(stream: BinaryIO) -> StoredBlob:
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
     try:
         return get_storage().save_stream(stream, max_bytes=max_bytes)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        # The backend removed its staging file: nothing is half-stored.
+        raise StorageFull(_("Le dépôt n'a pas pu être enregistré : l'espace de stockage du "
+                            "serveur est plein. Rien n'a été conservé ; réessayez plus tard "
+                            "et prévenez votre centre de formation.")) from None
     except TooLarge:
         raise UploadRefused(_("Le fichier dépasse %(size)s : réduisez sa taille (images "
                               "compressées, par exemple) puis déposez-le de nouveau.",
@@ -362,3 +374,29 @@ def current_file(submission: Submission, deliverable: str | None = None) -> Stor
     live = [f for f in submission.files if f.superseded_at is None
             and (deliverable is None or f.deliverable == deliverable)]
     return max(live, key=lambda f: (f.uploaded_at, f.id or 0)) if live else None
+
+
+# A blob written this recently may belong to an upload whose row is not committed yet.
+BLOB_GRACE = timedelta(hours=1)
+
+
+def release_blobs(keys, *, now: datetime | None = None) -> list[str]:
+    """The one rule for whatever deletes files (retention, erasure): blobs are shared by
+    identical contents, so a blob goes only once no row points at it any more, and only
+    if it was not written within ``BLOB_GRACE`` (an identical upload in flight rewrites
+    it before its row commits). Call it after the rows' deletion has committed; returns
+    the keys deleted. Keys spared now are released by a later call."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    used = set(db.session.scalars(select(StoredFile.storage_key)
+                                  .where(StoredFile.storage_key.in_(keys))))
+    storage, cutoff, deleted = get_storage(), (now or utcnow()) - BLOB_GRACE, []
+    for key in keys:
+        if key in used:
+            continue
+        written = storage.modified_at(key)
+        if written is not None and written <= cutoff:
+            storage.delete(key)
+            deleted.append(key)
+    return deleted

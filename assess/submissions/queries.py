@@ -73,6 +73,8 @@ class HandInRow:
         version = self.current.get(code)
         if version is None:
             return "missing"
+        if getattr(version, "check_status", None) == "refused":
+            return "refused"
         return "late" if version.late else "received"
 
 

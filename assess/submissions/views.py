@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 
 from workflows import session as session_rules
 from workflows.base import TransitionRefused
-from workflows.submission import SUBMISSION, is_late
+from workflows.submission import SUBMISSION, effective_deadline, is_late
 
 from ..accounts.models import Role
 from ..convocations.queries import latest_only, sent_convocations
@@ -42,7 +42,7 @@ from .deliverables import Expected
 from .filetypes import BY_MIME, TYPES
 from .filetypes import labels as type_labels
 from .forms import link_form, settings_form, upload_form
-from .labels import deliverable_status, duration_label, human_size, when
+from .labels import deliverable_status, duration_label, human_size, time_left, when
 from .messages import check_outcome_text
 from .permissions import load_file_for, load_own_file, load_receipt_for, load_upload_target
 from .receipt_pdf import render_receipt_pdf
@@ -118,6 +118,7 @@ class ExamCard:
     extension: object
     closed_reason: str | None
     late_accepted: bool
+    time_left: str = ""
     deliverables: list[DeliverableCard] = field(default_factory=list)
 
     @property
@@ -148,7 +149,8 @@ def upload(exam_id: int, code: str | None):
         flash(outcome.reason, "error")
         if isinstance(outcome.refusal, operations.UploadRefused):
             form.file.errors = [outcome.reason]
-            return _render_home({key: form}, 422)
+            full = isinstance(outcome.refusal, operations.StorageFull)
+            return _render_home({key: form}, 507 if full else 422)
         return _render_home(status=409)  # deadline passed, session closed, or a race
     flash(_("Votre dépôt est enregistré. Conservez cet accusé de dépôt : il prouve ce que "
             "vous avez déposé et quand."), "success")
@@ -291,7 +293,8 @@ def _card(exam, submission, now, forms: dict, settings: dict, extension) -> Exam
     except TransitionRefused as exc:
         closed = exc.reason
     card = ExamCard(exam=exam, deadline=ctx.deadline, extension=extension,
-                    closed_reason=closed, late_accepted=closed is None and is_late(ctx))
+                    closed_reason=closed, late_accepted=closed is None and is_late(ctx),
+                    time_left=time_left(effective_deadline(ctx), now) if closed is None else "")
     files = submission.files if submission else []
     links = submission.links if submission else []
     for wanted in deliverables.expected(exam, settings):
@@ -388,7 +391,7 @@ def remind(session_id: int, exam_id: int):
     return redirect(url_for(".exam_hand_ins", session_id=session.id, exam_id=exam.id))
 
 
-STATUS_FILTERS = ("missing", "received", "late")
+STATUS_FILTERS = ("missing", "received", "late", "refused")
 
 
 def _exam_of(session, exam_id: int):

@@ -306,3 +306,20 @@ def test_s3_200_mb_upload_keeps_memory_flat(s3_storage, listing, record_property
     assert listing(s3_storage) == [blob.key]
     assert upload_growth < 64 * MiB
     assert read_growth < 64 * MiB
+
+
+def test_saving_identical_bytes_again_refreshes_the_blob_time(any_storage):
+    """What ``submissions.operations.release_blobs`` relies on: an upload in flight of the
+    same bytes makes the blob recent again, so it is not released under it."""
+    import datetime as dt
+    import time
+
+    blob = any_storage.save_stream(io.BytesIO(b"%PDF-1.4 shared"), max_bytes=1 << 20)
+    first = any_storage.modified_at(blob.key)
+    assert first is not None and abs(dt.datetime.now(dt.UTC).replace(tzinfo=None) - first) < (
+        dt.timedelta(minutes=5))
+    time.sleep(1.1)  # S3's times have a one-second resolution
+    any_storage.save_stream(io.BytesIO(b"%PDF-1.4 shared"), max_bytes=1 << 20)
+    assert any_storage.modified_at(blob.key) > first
+    any_storage.delete(blob.key)
+    assert any_storage.modified_at(blob.key) is None

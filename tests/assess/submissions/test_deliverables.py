@@ -425,3 +425,31 @@ def test_the_juror_sees_the_published_url_with_the_files(world, as_user, client,
                 data={"url": "https://cms.exemple.fr/contenu"})
     as_user(w.jurors[0])
     assert "https://cms.exemple.fr/contenu" in page(client.get("/jury/"))
+
+
+def test_the_candidate_reads_the_time_left(world, as_user, client, db):
+    w = world(candidates=1)
+    exam = w.session.exams[2]
+    for part in exam.parts:
+        part.submission_deadline = utcnow() + timedelta(days=2, hours=3, minutes=10)
+    db.session.commit()
+    as_user(w.candidates[0])
+    assert "(il reste 2 jours et 3 h)" in page(client.get("/candidat/"))
+
+
+def test_time_left_words(tmp_path):
+    from datetime import datetime
+
+    from assess.submissions.labels import time_left
+
+    now = datetime(2026, 12, 2, 10, 0)
+    with_app = [(timedelta(minutes=45), "il reste 45 min"), (timedelta(hours=5, minutes=7),
+                "il reste 5 h 07"), (timedelta(days=1, hours=2), "il reste 1 jour et 2 h"),
+                (timedelta(seconds=-1), "")]
+    from assess import create_app
+    from tests.conftest import make_config
+
+    app = create_app(make_config(tmp_path))
+    with app.test_request_context():
+        for delta, words in with_app:
+            assert time_left(now + delta, now) == words
