@@ -3,7 +3,7 @@ every upload or URL, and the individual extension of a deadline."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -20,7 +20,12 @@ def _locale(user) -> str:
 
 
 def _link(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    # In the worker (the PDF check's outcome): no request, the path alone is wanted.
+    with current_app.test_request_context("/"):
+        return base + url_for(endpoint, **values)
 
 
 def send_receipt(candidate_user, stored, exam, deliverable_name: str, uploaded_by) -> None:

@@ -465,35 +465,35 @@ def juror_zip(exam_id: int):
     exam, entries = queries.juror_zip_entries(current_user, exam_id)
     if exam is None:
         abort(404)
-    hidden = anonymity.hidden_from(current_user, exam.session)
+    hidden, bloc = anonymity.hidden_from(current_user, exam.session), exam.block.number
+    # Names and keys are read now: the rows are gone from the session once the audit
+    # commits, while the archive is still being sent.
+    planned, seen = [], set()
+    for enrolment, stored in entries:
+        folder = (anonymity.number_label(enrolment) if hidden
+                  else enrolment.candidate.user.full_name)
+        name = (anonymity.anonymous_file_name(enrolment, stored.deliverable, _extension(stored))
+                if hidden else stored.original_name)
+        path = f"{folder}/{name}"
+        if path in seen:  # two files of one name: keep both
+            path = f"{folder}/{stored.id}-{name}"
+        seen.add(path)
+        planned.append((path, stored.storage_key,
+                        hidden and stored.content_type == operations.PDF_TYPE))
     perform(operations.record_zip_download, current_user, exam, [f for _e, f in entries]
             ).unwrap()
     storage = get_storage()
 
-    def named():
-        seen = set()
-        for enrolment, stored in entries:
-            folder = (anonymity.number_label(enrolment) if hidden
-                      else enrolment.candidate.user.full_name)
-            name = (anonymity.anonymous_file_name(enrolment, stored.deliverable,
-                                                  _extension(stored))
-                    if hidden else stored.original_name)
-            path = f"{folder}/{name}"
-            if path in seen:  # two files of one name: keep both
-                path = f"{folder}/{stored.id}-{name}"
-            seen.add(path)
-            yield path, stored, hidden and stored.content_type == operations.PDF_TYPE
-
-    def opened(stored, strip):
-        fh = storage.open(stored.storage_key)
+    def opened(key, strip):
+        fh = storage.open(key)
         if not strip:
             return fh
         with fh:
             return io.BytesIO(anonymity.without_metadata(fh))
 
-    response = Response(stream_with_context(zip_stream(named(), opened)),
+    response = Response(stream_with_context(zip_stream(planned, opened)),
                         mimetype="application/zip")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="copies-bloc-{exam.block.number}.zip"')
+        f'attachment; filename="copies-bloc-{bloc}.zip"')
     response.headers["Cache-Control"] = "private, no-store"
     return response

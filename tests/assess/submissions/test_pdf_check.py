@@ -83,3 +83,25 @@ def test_presentations_are_not_checked_as_pdfs(world, as_user, post_upload, db):
     post_upload(w.session.exams[2].id, deliverable="support_oral", data=pptx_bytes(),
                 filename="s.pptx")
     assert db.session.scalars(select(StoredFile)).one().check_status is None
+
+
+def test_the_outcome_mail_is_written_outside_a_request(app, world, db):
+    """In the worker there is no request: the links of the e-mail are built all the same."""
+    import io as _io
+
+    from werkzeug.datastructures import FileStorage
+
+    from assess.submissions import operations
+
+    w = world(candidates=1)
+    app.config["PDF_CHECK"] = False  # store it, then check it as the worker would
+    with app.test_request_context():
+        stored = operations.upload(w.candidates[0], w.enrolments[0], w.session.exams[2],
+                                   FileStorage(_io.BytesIO(readable_pdf()), "d.pdf"), "dossier")
+        stored.check_status = "pending"
+        db.session.commit()
+    app.config["PDF_CHECK"] = True
+    tasks.check_uploaded_pdf({"file_id": stored.id})  # app context only, as in the worker
+    told = db.session.scalars(select(Notification).where(
+        Notification.event == "submission.checked")).one()
+    assert "/candidat/" in told.body
