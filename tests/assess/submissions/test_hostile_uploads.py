@@ -138,3 +138,36 @@ def test_a_full_disk_mid_upload_stores_nothing(target, client, db, storage_files
     page = html.unescape(response.get_data(as_text=True))
     assert "l'espace de stockage du serveur est plein" in page
     assert nothing_stored(db, storage_files)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real file system of 256 KiB (tmpfs), mounted for the test and unmounted after."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}); "
+                    "test_a_full_disk_mid_upload_stores_nothing covers the same path")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_real_full_disk_stores_nothing(app, world, as_user, client, db, tiny_disk):
+    from assess.storage import get_storage
+
+    app.config["STORAGE_URL"] = f"file://{tiny_disk}"
+    w = world(candidates=1)
+    as_user(w.candidates[0])
+    body, ctype = multipart([("file", ("dossier.pdf", b"%PDF-1.4\n" + b"0" * 400_000))])
+    response = client.post(f"/candidat/epreuves/{w.session.exams[2].id}/depot/dossier",
+                           data=body, content_type=ctype)
+    assert response.status_code == 507
+    assert list(tiny_disk.rglob("*")) == [] or all(p.is_dir() for p in tiny_disk.rglob("*"))
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
+    assert get_storage() is not None
