@@ -10,9 +10,20 @@ from .certification.models import Certification
 from .convocations.models import Convocation
 from .grading.models import CriterionMark, GradingSheet, SheetStatus
 from .jobs.models import Job, JobStatus
-from .juries.models import Assignment, Jury, JuryMember, MemberRole, juror_centres
+from .juries.models import (
+    Assignment,
+    ConflictOfInterest,
+    JurorAvailability,
+    Jury,
+    JuryMember,
+    LinkKind,
+    MemberRole,
+    juror_affiliations,
+    juror_blocks,
+    juror_centres,
+)
 from .notifications.models import Notification, NotificationStatus
-from .orals.models import OralPlan, OralSlot
+from .orals.models import OralPanelMember, OralPlan, OralSlot
 from .outbox.models import OutboxMessage
 from .referential.models import Block, Criterion, LevelCode, ReferentialVersion
 from .results.models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
@@ -27,7 +38,7 @@ from .submissions.models import (
 )
 
 __all__ = [
-    "AccessRoute", "Accommodation", "AccommodationMeasure", "Assignment", "Attendance", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
+    "AccessRoute", "ConflictOfInterest", "JurorAvailability", "LinkKind", "OralPanelMember", "juror_affiliations", "juror_blocks", "Accommodation", "AccommodationMeasure", "Assignment", "Attendance", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
     "Candidate", "CandidateImport", "Certification", "Convocation", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
     "ExamAttendance", "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",
     "LoginFailure",

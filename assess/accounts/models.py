@@ -18,6 +18,12 @@ class Role(enum.StrEnum):
     CANDIDATE = "candidate"
 
 
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -48,6 +54,13 @@ class User(UserMixin, db.Model):
     # A juror the certifier opened to every centre's sessions; otherwise a centre sees
     # only the jurors of its own pool (juries.models.juror_centres).
     open_to_all_centres: Mapped[bool] = mapped_column(default=False)
+    # Jury composition rules (workflows.jury_rules): a professional of the targeted jobs
+    # (the title's job sheets), and whether the juror works for the certifier (then not
+    # external to it). The centres the juror is not external to: juries.models.
+    is_professional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    works_for_certifier: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Optional, declared by the juror; used only for the jury's parity report.
+    gender = enum_column(Gender, "gender", nullable=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 

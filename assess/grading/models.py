@@ -26,6 +26,10 @@ class GradingSheet(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    overall_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The candidate did not come to the oral (bloc 3): recorded by the panel on the sheet,
+    # and as the épreuve's attendance, which the results count.
+    candidate_absent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     assignment = relationship("Assignment", back_populates="sheet")
     marks = relationship("CriterionMark", back_populates="sheet", cascade="all, delete-orphan",
@@ -47,7 +51,10 @@ class CriterionMark(db.Model):
     # operation checks it belongs to the scale of this sheet's version.
     level: Mapped[str | None] = mapped_column(sa.String(40), sa.ForeignKey("level_codes.code"))
     observation: Mapped[str] = mapped_column(sa.Text, default="")
+    # The evidence relied on: from the dossier (or the written work), and for bloc 3 from
+    # the oral defence as well.
     evidence: Mapped[str | None] = mapped_column(sa.Text)
+    oral_evidence: Mapped[str | None] = mapped_column(sa.Text)
 
     sheet = relationship("GradingSheet", back_populates="marks")
     criterion = relationship("Criterion")

@@ -41,3 +41,22 @@ class OralSlot(db.Model):
     moved_by_hand: Mapped[bool] = mapped_column(default=False)
 
     enrolment = relationship("Enrolment")
+    panel = relationship("OralPanelMember", back_populates="slot", cascade="all, delete-orphan",
+                         order_by="OralPanelMember.juror_id")
+
+
+class OralPanelMember(db.Model):
+    """A juror of one oral slot's panel; ``role`` as in a jury (one president)."""
+
+    __tablename__ = "oral_panel_members"
+    __table_args__ = (sa.CheckConstraint("role IN ('president', 'member')",
+                                         name="known_role"),)
+
+    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("oral_slots.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    juror_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True,
+                                          index=True)
+    role: Mapped[str] = mapped_column(sa.String(20), default="member")
+
+    slot = relationship("OralSlot", back_populates="panel")
+    juror = relationship("User")

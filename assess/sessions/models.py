@@ -34,6 +34,9 @@ class CertificationSession(db.Model):
         sa.CheckConstraint(
             "(status IN ('published', 'closed')) = (results_published_at IS NOT NULL)",
             name="published_has_time"),
+        sa.CheckConstraint("evaluators_per_work BETWEEN 1 AND 5", name="evaluators_range"),
+        sa.CheckConstraint("max_sheets_per_juror IS NULL OR max_sheets_per_juror > 0",
+                           name="positive_max_sheets"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +60,10 @@ class CertificationSession(db.Model):
     anonymous_grading: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     identities_revealed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     identities_revealed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Allocation: how many evaluators grade each piece of written work, and at most how
+    # many sheets a juror is given in the session (None: no limit).
+    evaluators_per_work: Mapped[int] = mapped_column(default=2, server_default="2")
+    max_sheets_per_juror: Mapped[int | None] = mapped_column()
     version: Mapped[int] = mapped_column(default=1)
 
     centre = relationship("TrainingCentre")
@@ -81,6 +88,8 @@ class Exam(db.Model):
     modality_kind: Mapped[str] = mapped_column(sa.String(40))
     # The file deliverables handed in as one combined document instead of one file each.
     combined_hand_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # When the jurors' sheets are due (naive UTC); reminders go out before it.
+    grading_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 
     session = relationship("CertificationSession", back_populates="exams")
     block = relationship("Block")
