@@ -12,23 +12,15 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
-    widgets,
 )
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..accounts.forms import INVALID_EMAIL
-from ..core.forms import EmailAddress, Form
+from ..core.forms import EmailAddress, Form, MultiCheckboxField
 from .identity import Identity
 from .labels import ACCESS_ROUTE
 from .models import AccessRoute
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
 
 FULL, PARTIAL = "full", "partial"
 EXISTING, NEW = "existing", "new"

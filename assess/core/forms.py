@@ -16,7 +16,15 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import ValidationError
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -79,3 +87,10 @@ class Form(FlaskForm):
             if extra is not None:
                 options["validators"] = [*declared.get("validators", ()), extra]
             return super().bind_field(form, unbound_field, options)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (each with its own label)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

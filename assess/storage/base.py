@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -33,6 +35,32 @@ class EmptyFile(StorageError):
 
 class InvalidKey(StorageError, KeyError):
     """A key that is not of the ``ab/cd/<sha256>`` shape."""
+
+
+class HashedChunks:
+    """The chunks of a stream, counted and hashed as they are read: ``TooLarge`` as soon as
+    the limit is passed, ``EmptyFile`` at the end of an empty stream. Every backend writes
+    what it iterates, so that the limit and the checksum are the same everywhere."""
+
+    def __init__(self, stream: BinaryIO, max_bytes: int):
+        self.stream = stream
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._hasher = hashlib.sha256()
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.stream.read(CHUNK_SIZE):
+            self.size += len(chunk)
+            if self.size > self.max_bytes:
+                raise TooLarge(self.max_bytes)
+            self._hasher.update(chunk)
+            yield chunk
+        if self.size == 0:
+            raise EmptyFile()
+
+    @property
+    def sha256(self) -> str:
+        return self._hasher.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import CHUNK_SIZE, EmptyFile, Storage, StoredBlob, TooLarge, check_key, key_for
+from .base import HashedChunks, Storage, StoredBlob, check_key, key_for
 
 TEMP_PREFIX = ".upload-"
 
@@ -61,21 +60,10 @@ class LocalStorage(Storage):
 
 
 def _copy(stream: BinaryIO, out: BinaryIO, max_bytes: int) -> tuple[int, str]:
-    """Copy in chunks, hashing as we go; stop as soon as the limit is passed."""
-    hasher = hashlib.sha256()
-    size = 0
-    while True:
-        chunk = stream.read(CHUNK_SIZE)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > max_bytes:
-            raise TooLarge(max_bytes)
-        hasher.update(chunk)
+    chunks = HashedChunks(stream, max_bytes)
+    for chunk in chunks:
         out.write(chunk)
-    if size == 0:
-        raise EmptyFile()
-    return size, hasher.hexdigest()
+    return chunks.size, chunks.sha256
 
 
 def _fsync_dir(path: Path) -> None:

@@ -12,7 +12,6 @@ deleted, so the bucket is left as it was. Memory stays around one part, whatever
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import uuid
@@ -21,7 +20,7 @@ from typing import Any, BinaryIO
 
 from botocore.exceptions import ClientError
 
-from .base import CHUNK_SIZE, EmptyFile, Storage, StoredBlob, TooLarge, check_key, key_for
+from .base import CHUNK_SIZE, HashedChunks, Storage, StoredBlob, check_key, key_for
 
 log = logging.getLogger(__name__)
 
@@ -48,28 +47,18 @@ class S3Storage(Storage):
         return f"{self.prefix}/{name}" if self.prefix else name
 
     def save_stream(self, stream: BinaryIO, *, max_bytes: int) -> StoredBlob:
-        hasher = hashlib.sha256()
-        size = 0
+        chunks = HashedChunks(stream, max_bytes)
         part = bytearray()
         upload: _StagedUpload | None = None
         try:
-            while True:
-                chunk = stream.read(CHUNK_SIZE)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > max_bytes:
-                    raise TooLarge(max_bytes)
-                hasher.update(chunk)
+            for chunk in chunks:
                 part += chunk
                 if len(part) >= PART_SIZE:  # a part is sent as soon as it is full
                     if upload is None:
                         upload = _StagedUpload(self)
                     upload.add_part(part)
                     part = bytearray()
-            if size == 0:
-                raise EmptyFile()
-            digest = hasher.hexdigest()
+            size, digest = chunks.size, chunks.sha256
             key = key_for(digest)
             final = self._under_prefix(key)
             # Same key means same bytes; it is written again all the same, so that its

@@ -11,15 +11,13 @@ from wtforms import (
     DateTimeLocalField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import InputRequired, Length
 
-from ..core.forms import Form
+from ..core.forms import Form, MultiCheckboxField
 from .filetypes import accept_attribute
 
 
@@ -115,7 +113,3 @@ def settings_form(session, offered: tuple[str, ...], labels: dict[str, str], **k
             attrs[f"required_{exam.id}_{d.code}"] = BooleanField(_l("Obligatoire"))
     return type("HandInSettingsForm", (Form,), attrs)(**kwargs)
 
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()

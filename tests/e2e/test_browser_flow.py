@@ -10,72 +10,18 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import service_unavailable
-from tests.processes import ASSESS, REPO, child_env, start, stop, tail, wait_until
+from tests.e2e.browsing import login as _login
+from tests.processes import wait_until
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SESSION = "Session navigateur"
 PDF = b"%PDF-1.4\n% dossier du bloc 3\n" + b"0" * 4096 + b"\n%%EOF\n"
-
-
-def _chromium() -> str:
-    path = os.environ.get("ASSESS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        service_unavailable("Chromium", f"{path} not found (./scripts/install-browser)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:
-        service_unavailable("Playwright", exc)
-    return path
-
-
-@pytest.fixture
-def platform(tmp_path):
-    """The platform as `./scripts/run` starts it; yields (base URL, instance path)."""
-    chromium = _chromium()
-    instance = tmp_path / "instance"
-    env = child_env(ASSESS_INSTANCE_PATH=str(instance))
-    for command in (["db", "upgrade"], ["referential", "load"], ["demo"]):
-        done = subprocess.run(ASSESS + command, env=env, cwd=REPO, capture_output=True,
-                              text=True, timeout=120)
-        assert done.returncode == 0, done.stdout + done.stderr
-    log = tmp_path / "serve.log"
-    proc = start(ASSESS + ["serve", "--port", "0"], env, log)
-    try:
-        url = wait_until(lambda: re.search(r"disponible sur (http://127\.0\.0\.1:\d+)/",
-                                           log.read_text(errors="replace")),
-                         60, "serve prints its address", log, proc).group(1)
-        yield url, instance, chromium
-    finally:
-        stop(proc)
-        print(tail(log))
-
-
-def _login(browser, base, email, console_errors: list[str]):
-    page = browser.new_context(viewport={"width": 1280, "height": 900},
-                               accept_downloads=True, locale="fr-FR").new_page()
-    # A CSP violation or a script error shows up here; the flow must have none.
-    page.on("console", lambda m: m.type == "error" and console_errors.append(
-        f"{email} {page.url}: {m.text}"))
-    page.goto(base + "/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill("demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-    assert "/login" not in page.url, f"{email} could not log in"
-    return page
 
 
 def _option(select, text: str) -> str:
@@ -183,42 +129,35 @@ def _grade(juror, base) -> None:
         assert "soumise" in juror.content()
 
 
-def test_the_whole_flow_in_a_browser(platform, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    base, instance, chromium = platform
+def test_the_whole_flow_in_a_browser(platform, browser, tmp_path):
+    base, instance, _chromium = platform
     console_errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            admin = _login(browser, base, "centre@demo.test", console_errors)
-            session_url = _create_and_schedule(admin)       # step 1
-            _enrol_and_assign(admin)                         # step 2
-            _step(admin, session_url, "Démarrer les épreuves", "épreuves en cours")
-            candidate = _login(browser, base, "candidat1@demo.test", console_errors)
-            _upload_dossier(candidate, tmp_path)             # step 3
-            _grade(_login(browser, base, "jury1@demo.test", console_errors), base)  # step 4
+    admin = _login(browser, base, "centre@demo.test", console_errors)
+    session_url = _create_and_schedule(admin)       # step 1
+    _enrol_and_assign(admin)                         # step 2
+    _step(admin, session_url, "Démarrer les épreuves", "épreuves en cours")
+    candidate = _login(browser, base, "candidat1@demo.test", console_errors)
+    _upload_dossier(candidate, tmp_path)             # step 3
+    _grade(_login(browser, base, "jury1@demo.test", console_errors), base)  # step 4
 
-            _step(admin, session_url, "Passer à la correction", "en correction")  # step 5
-            _step(admin, session_url, "Passer en délibération", "en délibération")
-            admin.get_by_text("Résultats de la session", exact=True).click()
-            admin.get_by_role("button", name="Calculer les résultats").click()
-            admin.wait_for_load_state()
-            assert admin.locator("progress").count() >= 1
-            admin.get_by_role("button", name="Publier les résultats").wait_for(timeout=60_000)
-            assert "titre obtenu" in admin.content()
+    _step(admin, session_url, "Passer à la correction", "en correction")  # step 5
+    _step(admin, session_url, "Passer en délibération", "en délibération")
+    admin.get_by_text("Résultats de la session", exact=True).click()
+    admin.get_by_role("button", name="Calculer les résultats").click()
+    admin.wait_for_load_state()
+    assert admin.locator("progress").count() >= 1
+    admin.get_by_role("button", name="Publier les résultats").wait_for(timeout=60_000)
+    assert "titre obtenu" in admin.content()
 
-            candidate.goto(base + "/resultats")
-            assert "titre obtenu" not in candidate.content()  # not published yet
-            admin.get_by_role("button", name="Publier les résultats").click()   # step 6
-            admin.wait_for_load_state()
-            candidate.goto(base + "/resultats")
-            assert SESSION in candidate.content() and "titre obtenu" in candidate.content()
-            candidate.get_by_role("button", name="English").click()
-            candidate.wait_for_load_state()
-            assert "title awarded" in candidate.content()
-        finally:
-            browser.close()
+    candidate.goto(base + "/resultats")
+    assert "titre obtenu" not in candidate.content()  # not published yet
+    admin.get_by_role("button", name="Publier les résultats").click()   # step 6
+    admin.wait_for_load_state()
+    candidate.goto(base + "/resultats")
+    assert SESSION in candidate.content() and "titre obtenu" in candidate.content()
+    candidate.get_by_role("button", name="English").click()
+    candidate.wait_for_load_state()
+    assert "title awarded" in candidate.content()
     # The upload refused on purpose answers 422, which the browser logs as an error.
     unexpected = [e for e in console_errors if "422" not in e]
     assert unexpected == []

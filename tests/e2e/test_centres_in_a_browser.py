@@ -14,14 +14,12 @@ import re
 
 import pytest
 
-from tests.e2e.test_browser_flow import (  # noqa: F401
-    CHROMIUM_ARGS,
+from tests.e2e.browsing import login as _login
+from tests.e2e.test_browser_flow import (
     SESSION,
     _create_and_schedule,
     _enrol_and_assign,
-    _login,
     _step,
-    platform,
 )
 from tests.processes import wait_until
 
@@ -103,48 +101,41 @@ def _dashboard_state(admin, session_url: str) -> str:
     return admin.locator("[aria-current=step]").inner_text().strip()
 
 
-def test_certifier_two_centres_and_a_session_the_other_centre_cannot_see(platform):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    base, instance, chromium = platform
+def test_certifier_two_centres_and_a_session_the_other_centre_cannot_see(platform, browser):
+    base, instance, _chromium = platform
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            certifier = _login(browser, base, "admin@demo.test", errors)
-            _set_up_the_certification(certifier, base)
-            _create_centre(certifier, base, NORTH, "Lille")
-            _create_centre(certifier, base, SOUTH, "Marseille")
-            certifier.get_by_label("Prénom").fill("Sonia")
-            certifier.get_by_label(re.compile(r"^Nom\b")).fill("Arnaud")
-            certifier.get_by_label("Adresse e-mail").fill(SOUTH_ADMIN)
-            certifier.get_by_role("button", name="Envoyer l'invitation").click()
-            certifier.wait_for_load_state()
-            certifier.goto(base + "/centres/")
-            listing = certifier.content()
-            assert NORTH in listing and SOUTH in listing
-            south = _accept_invitation(browser, instance, errors)
+    certifier = _login(browser, base, "admin@demo.test", errors)
+    _set_up_the_certification(certifier, base)
+    _create_centre(certifier, base, NORTH, "Lille")
+    _create_centre(certifier, base, SOUTH, "Marseille")
+    certifier.get_by_label("Prénom").fill("Sonia")
+    certifier.get_by_label(re.compile(r"^Nom\b")).fill("Arnaud")
+    certifier.get_by_label("Adresse e-mail").fill(SOUTH_ADMIN)
+    certifier.get_by_role("button", name="Envoyer l'invitation").click()
+    certifier.wait_for_load_state()
+    certifier.goto(base + "/centres/")
+    listing = certifier.content()
+    assert NORTH in listing and SOUTH in listing
+    south = _accept_invitation(browser, instance, errors)
 
-            admin = _login(browser, base, "centre@demo.test", errors)
-            admin.goto(base + "/sessions/")
-            session_url = _create_and_schedule(admin)  # the épreuves dated, then opened
-            assert _dashboard_state(admin, session_url) == "ouverte aux inscriptions"
-            admin.goto(session_url)
-            _enrol_and_assign(admin)
-            _plan_the_oral(admin, session_url)
-            _step(admin, session_url, "Démarrer les épreuves", "épreuves en cours")
-            assert _dashboard_state(admin, session_url) == "épreuves en cours"
-            _step(admin, session_url, "Passer à la correction", "en correction")
-            assert _dashboard_state(admin, session_url) == "en correction"
+    admin = _login(browser, base, "centre@demo.test", errors)
+    admin.goto(base + "/sessions/")
+    session_url = _create_and_schedule(admin)  # the épreuves dated, then opened
+    assert _dashboard_state(admin, session_url) == "ouverte aux inscriptions"
+    admin.goto(session_url)
+    _enrol_and_assign(admin)
+    _plan_the_oral(admin, session_url)
+    _step(admin, session_url, "Démarrer les épreuves", "épreuves en cours")
+    assert _dashboard_state(admin, session_url) == "épreuves en cours"
+    _step(admin, session_url, "Passer à la correction", "en correction")
+    assert _dashboard_state(admin, session_url) == "en correction"
 
-            # The other centre's admin: their own (empty) list, and 404 on every page
-            # of the demo centre's session, with nothing of it in the body.
-            south.goto(base + "/sessions/")
-            assert SESSION not in south.content() and "Démo" not in south.content()
-            for path in ("", "/suivi", "/oral", "/exams", "/import", "/suivi/export.csv"):
-                response = south.request.get(session_url + path)
-                assert response.status == 404, (path, response.status)
-                assert SESSION not in response.text() and "Dupont" not in response.text()
-        finally:
-            browser.close()
+    # The other centre's admin: their own (empty) list, and 404 on every page
+    # of the demo centre's session, with nothing of it in the body.
+    south.goto(base + "/sessions/")
+    assert SESSION not in south.content() and "Démo" not in south.content()
+    for path in ("", "/suivi", "/oral", "/exams", "/import", "/suivi/export.csv"):
+        response = south.request.get(session_url + path)
+        assert response.status == 404, (path, response.status)
+        assert SESSION not in response.text() and "Dupont" not in response.text()
     assert errors == []

@@ -17,7 +17,7 @@ import pytest
 
 from tests.assess.submissions.pdfs import readable_pdf
 from tests.assess.submissions.test_deliverables import pptx_bytes
-from tests.e2e.test_browser_flow import CHROMIUM_ARGS, _login, platform  # noqa: F401
+from tests.e2e.browsing import login as _login
 from tests.processes import wait_until
 
 pytestmark = pytest.mark.browser
@@ -87,84 +87,77 @@ def _record(admin, session_url: str, name: str) -> None:
     admin.wait_for_load_state()
 
 
-def test_hand_in_extension_scan_and_anonymous_zip(platform, tmp_path):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    base, instance, chromium = platform
+def test_hand_in_extension_scan_and_anonymous_zip(platform, browser, tmp_path):
+    base, instance, _chromium = platform
     _case_studies_under_way(instance)
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            lea = _login(browser, base, "candidat1@demo.test", errors)
-            handed = _hand_in_everything(lea, base, tmp_path)
-            assert handed == 10  # 4 + 4 (a URL among them) + 2
-            assert "non déposé" not in lea.content()
-            audit = _deliverables(lea, 1).filter(has_text="Audit de la stratégie")
-            replacement = tmp_path / "audit v2.pdf"
-            replacement.write_bytes(readable_pdf() + b"\n% v2\n")
-            _hand_in(lea, base, audit, replacement)
-            assert "Versions remplacées (1)" in _deliverables(lea, 1).first.inner_text()
-            # Nine files, the URL and the replacement: one receipt each, no more.
-            wait_until(lambda: len(_receipts(instance, "candidat1@demo.test")) >= 11 or None,
-                       90, "eleven receipts by e-mail")
-            assert len(_receipts(instance, "candidat1@demo.test")) == 11
+    lea = _login(browser, base, "candidat1@demo.test", errors)
+    handed = _hand_in_everything(lea, base, tmp_path)
+    assert handed == 10  # 4 + 4 (a URL among them) + 2
+    assert "non déposé" not in lea.content()
+    audit = _deliverables(lea, 1).filter(has_text="Audit de la stratégie")
+    replacement = tmp_path / "audit v2.pdf"
+    replacement.write_bytes(readable_pdf() + b"\n% v2\n")
+    _hand_in(lea, base, audit, replacement)
+    assert "Versions remplacées (1)" in _deliverables(lea, 1).first.inner_text()
+    # Nine files, the URL and the replacement: one receipt each, no more.
+    wait_until(lambda: len(_receipts(instance, "candidat1@demo.test")) >= 11 or None,
+               90, "eleven receipts by e-mail")
+    assert len(_receipts(instance, "candidat1@demo.test")) == 11
 
-            # The dossier's deadline passes: Hugo's hand-in is refused, until an extension.
-            _sql(instance, "UPDATE exam_parts SET submission_deadline = "
-                           "datetime('now', '-1 minute') WHERE kind = 'dossier'")
-            hugo = _login(browser, base, "candidat2@demo.test", errors)
-            hugo.goto(base + "/candidat/")
-            assert "La date limite de dépôt est passée" in _deliverables(hugo, 3).first.evaluate(
-                "e => e.closest('article').innerText")
-            assert _deliverables(hugo, 3).first.locator("input[type=file]").count() == 0
+    # The dossier's deadline passes: Hugo's hand-in is refused, until an extension.
+    _sql(instance, "UPDATE exam_parts SET submission_deadline = "
+                   "datetime('now', '-1 minute') WHERE kind = 'dossier'")
+    hugo = _login(browser, base, "candidat2@demo.test", errors)
+    hugo.goto(base + "/candidat/")
+    assert "La date limite de dépôt est passée" in _deliverables(hugo, 3).first.evaluate(
+        "e => e.closest('article').innerText")
+    assert _deliverables(hugo, 3).first.locator("input[type=file]").count() == 0
 
-            admin = _login(browser, base, "centre@demo.test", errors)
-            admin.goto(base + "/sessions/")
-            admin.get_by_role("link", name=SESSION).first.click()
-            session_url = admin.url.split("#")[0]
-            _record(admin, session_url, "Moreau")
-            extension = admin.locator("details", has_text="Accorder un délai individuel").nth(2)
-            extension.locator("summary").click()
-            until = datetime.datetime.now() + datetime.timedelta(days=2)
-            extension.get_by_label("Nouvelle date limite (heure de Paris)").fill(
-                until.strftime("%Y-%m-%dT%H:%M"))
-            extension.get_by_label("Motif").fill("Hospitalisation (certificat reçu)")
-            extension.get_by_role("button", name="Accorder le délai").click()
-            admin.wait_for_load_state()
-            assert "le candidat en est informé par e-mail" in admin.content()
-            hugo.goto(base + "/candidat/")
-            assert "prolongée pour vous" in hugo.content()
-            dossier = _deliverables(hugo, 3).filter(has_text="Dossier écrit")
-            _hand_in(hugo, base, dossier, tmp_path / "travail.pdf")
+    admin = _login(browser, base, "centre@demo.test", errors)
+    admin.goto(base + "/sessions/")
+    admin.get_by_role("link", name=SESSION).first.click()
+    session_url = admin.url.split("#")[0]
+    _record(admin, session_url, "Moreau")
+    extension = admin.locator("details", has_text="Accorder un délai individuel").nth(2)
+    extension.locator("summary").click()
+    until = datetime.datetime.now() + datetime.timedelta(days=2)
+    extension.get_by_label("Nouvelle date limite (heure de Paris)").fill(
+        until.strftime("%Y-%m-%dT%H:%M"))
+    extension.get_by_label("Motif").fill("Hospitalisation (certificat reçu)")
+    extension.get_by_role("button", name="Accorder le délai").click()
+    admin.wait_for_load_state()
+    assert "le candidat en est informé par e-mail" in admin.content()
+    hugo.goto(base + "/candidat/")
+    assert "prolongée pour vous" in hugo.content()
+    dossier = _deliverables(hugo, 3).filter(has_text="Dossier écrit")
+    _hand_in(hugo, base, dossier, tmp_path / "travail.pdf")
 
-            # A paper copy of Inès's budget, scanned and uploaded by the centre.
-            _record(admin, session_url, "Lefèvre")
-            scan = admin.locator("details", has_text="Déposer le scan d'une copie papier").first
-            scan.locator("summary").click()
-            scan.get_by_label("Livrable").select_option(label="Budget prévisionnel et outils de pilotage")
-            scan.get_by_label("Scan de la copie").set_input_files(str(tmp_path / "travail.pdf"))
-            scan.get_by_role("button", name="Déposer le scan").click()
-            admin.wait_for_load_state()
-            assert "Scan déposé pour le candidat" in admin.content()
-            assert "scan déposé par Marc Responsable" in admin.content()
+    # A paper copy of Inès's budget, scanned and uploaded by the centre.
+    _record(admin, session_url, "Lefèvre")
+    scan = admin.locator("details", has_text="Déposer le scan d'une copie papier").first
+    scan.locator("summary").click()
+    scan.get_by_label("Livrable").select_option(label="Budget prévisionnel et outils de pilotage")
+    scan.get_by_label("Scan de la copie").set_input_files(str(tmp_path / "travail.pdf"))
+    scan.get_by_role("button", name="Déposer le scan").click()
+    admin.wait_for_load_state()
+    assert "Scan déposé pour le candidat" in admin.content()
+    assert "scan déposé par Marc Responsable" in admin.content()
 
-            # Anonymous grading: the juror's zip names candidates by number only.
-            admin.goto(session_url + "/depots")
-            admin.get_by_label(re.compile("Correction anonyme")).check()
-            admin.get_by_role("button", name="Enregistrer les règles de dépôt").click()
-            admin.wait_for_load_state()
-            assert "Les règles de dépôt de la session sont enregistrées." in admin.content()
-            juror = _login(browser, base, "jury1@demo.test", errors)
-            juror.goto(base + "/jury/")
-            page = juror.content()
-            assert "Dupont" not in page and "Moreau" not in page and "Candidat n°" in page
-            with juror.expect_download() as download:
-                juror.get_by_role("link", name=re.compile(r"copies du bloc 3 \(zip\)")).first.click()
-            with zipfile.ZipFile(download.value.path()) as z:
-                names = z.namelist()
-            assert names and all(n.startswith("Candidat n° ") for n in names), names
-            assert not any("Dupont" in n or "Moreau" in n or "travail" in n for n in names)
-        finally:
-            browser.close()
+    # Anonymous grading: the juror's zip names candidates by number only.
+    admin.goto(session_url + "/depots")
+    admin.get_by_label(re.compile("Correction anonyme")).check()
+    admin.get_by_role("button", name="Enregistrer les règles de dépôt").click()
+    admin.wait_for_load_state()
+    assert "Les règles de dépôt de la session sont enregistrées." in admin.content()
+    juror = _login(browser, base, "jury1@demo.test", errors)
+    juror.goto(base + "/jury/")
+    page = juror.content()
+    assert "Dupont" not in page and "Moreau" not in page and "Candidat n°" in page
+    with juror.expect_download() as download:
+        juror.get_by_role("link", name=re.compile(r"copies du bloc 3 \(zip\)")).first.click()
+    with zipfile.ZipFile(download.value.path()) as z:
+        names = z.namelist()
+    assert names and all(n.startswith("Candidat n° ") for n in names), names
+    assert not any("Dupont" in n or "Moreau" in n or "travail" in n for n in names)
     assert errors == []

@@ -14,7 +14,7 @@ import re
 import pytest
 from openpyxl import Workbook
 
-from tests.e2e.test_browser_flow import CHROMIUM_ARGS, _login, platform  # noqa: F401
+from tests.e2e.browsing import login as _login
 from tests.processes import wait_until
 
 pytestmark = pytest.mark.browser
@@ -57,64 +57,57 @@ def _no_horizontal_scroll(page, url: str) -> None:
     assert box is not None and box["x"] + box["width"] <= 390, f"{url}: « Se déconnecter » off"
 
 
-def test_import_a_spreadsheet_then_follow_the_session_on_a_phone(platform, tmp_path):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    base, instance, chromium = platform
+def test_import_a_spreadsheet_then_follow_the_session_on_a_phone(platform, browser, tmp_path):
+    base, instance, _chromium = platform
     path = tmp_path / "candidats.xlsx"
     spreadsheet(path)
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            admin = _login(browser, base, "centre@demo.test", errors)
-            admin.goto(base + "/sessions/")
-            admin.get_by_role("link", name="Session de démonstration").first.click()
-            session_url = admin.url.split("#")[0]
-            admin.goto(session_url + "/suivi")
-            before = int(re.search(r"(\d+) candidats? correspond", admin.content()).group(1))
+    admin = _login(browser, base, "centre@demo.test", errors)
+    admin.goto(base + "/sessions/")
+    admin.get_by_role("link", name="Session de démonstration").first.click()
+    session_url = admin.url.split("#")[0]
+    admin.goto(session_url + "/suivi")
+    before = int(re.search(r"(\d+) candidats? correspond", admin.content()).group(1))
 
-            page = _import(admin, session_url, path)
-            created = admin.locator("table.import-counts tr", has_text="À créer").inner_text()
-            assert created.split()[-1] == "47"
-            assert "pas-une-adresse" in page and "ligne 2" in page and "n'existe pas" in page
-            assert admin.get_by_role("button", name="Importer toutes les lignes").is_disabled()
-            admin.get_by_role("button", name=re.compile("Importer seulement les 47")).click()
-            admin.wait_for_load_state()
-            admin.get_by_text("47 créée(s), 0 mise(s) à jour, 0 inchangée(s), 3 refusée(s)."
-                              ).wait_for(timeout=60_000)
-            assert admin.locator("progress").count() == 1
+    page = _import(admin, session_url, path)
+    created = admin.locator("table.import-counts tr", has_text="À créer").inner_text()
+    assert created.split()[-1] == "47"
+    assert "pas-une-adresse" in page and "ligne 2" in page and "n'existe pas" in page
+    assert admin.get_by_role("button", name="Importer toutes les lignes").is_disabled()
+    admin.get_by_role("button", name=re.compile("Importer seulement les 47")).click()
+    admin.wait_for_load_state()
+    admin.get_by_text("47 créée(s), 0 mise(s) à jour, 0 inchangée(s), 3 refusée(s)."
+                      ).wait_for(timeout=60_000)
+    assert admin.locator("progress").count() == 1
 
-            page = _import(admin, session_url, path)  # the same file again
-            assert "Rien à importer" not in page
-            admin.get_by_role("button", name=re.compile("Importer seulement")).click()
-            admin.wait_for_load_state()
-            assert "Rien à importer : chaque ligne valide est déjà à jour." in admin.content()
+    page = _import(admin, session_url, path)  # the same file again
+    assert "Rien à importer" not in page
+    admin.get_by_role("button", name=re.compile("Importer seulement")).click()
+    admin.wait_for_load_state()
+    assert "Rien à importer : chaque ligne valide est déjà à jour." in admin.content()
 
-            admin.goto(session_url + "/suivi")
-            assert f"{before + 47} candidats correspondent." in admin.content()
-            admin.get_by_label("Rechercher (nom, prénom, e-mail)").fill("import4")
-            admin.get_by_role("button", name="Filtrer").click()
-            admin.wait_for_load_state()
-            assert "8 candidats correspondent." in admin.content()  # IMPORT4, IMPORT40-46
+    admin.goto(session_url + "/suivi")
+    assert f"{before + 47} candidats correspondent." in admin.content()
+    admin.get_by_label("Rechercher (nom, prénom, e-mail)").fill("import4")
+    admin.get_by_role("button", name="Filtrer").click()
+    admin.wait_for_load_state()
+    assert "8 candidats correspondent." in admin.content()  # IMPORT4, IMPORT40-46
 
-            admin.goto(session_url)
-            admin.get_by_role("button", name="Envoyer les convocations").click()
-            admin.wait_for_load_state()
-            assert "Convocations :" in admin.content()
+    admin.goto(session_url)
+    admin.get_by_role("button", name="Envoyer les convocations").click()
+    admin.wait_for_load_state()
+    assert "Convocations :" in admin.content()
 
-            phone = browser.new_context(viewport={"width": 390, "height": 844},
-                                        locale="fr-FR").new_page()
-            phone.goto(base + "/login")
-            phone.get_by_label("Adresse e-mail").fill("centre@demo.test")
-            phone.get_by_label("Mot de passe").fill("demo")
-            phone.get_by_role("button", name="Se connecter").click()
-            phone.wait_for_load_state()
-            for url in (base + "/", base + "/sessions/", session_url, session_url + "/suivi",
-                        session_url + "/import", session_url + "/exams"):
-                _no_horizontal_scroll(phone, url)
-        finally:
-            browser.close()
+    phone = browser.new_context(viewport={"width": 390, "height": 844},
+                                locale="fr-FR").new_page()
+    phone.goto(base + "/login")
+    phone.get_by_label("Adresse e-mail").fill("centre@demo.test")
+    phone.get_by_label("Mot de passe").fill("demo")
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.wait_for_load_state()
+    for url in (base + "/", base + "/sessions/", session_url, session_url + "/suivi",
+                session_url + "/import", session_url + "/exams"):
+        _no_horizontal_scroll(phone, url)
     assert errors == []
 
     def convocation_mail():
