@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from rubrics.model import FILE, URL
 
 from ..referential.modality import hand_ins_of
@@ -25,6 +27,18 @@ class Expected:
     @property
     def is_url(self) -> bool:
         return self.kind == URL
+
+    @property
+    def title(self) -> str:
+        """The deliverable's name as people read it, in their language."""
+        return _("Document unique") if self.code == COMBINED else self.name
+
+
+def title_of(code: str, found: Expected | None) -> str:
+    """The name of a stored deliverable ``code`` (``found``: its Expected, if still offered)."""
+    if code == COMBINED:
+        return _("Document unique")
+    return found.name if found is not None else code
 
 
 def expected(exam, settings: dict | None = None) -> tuple[Expected, ...]:

@@ -126,18 +126,20 @@ def _guard(actor, enrolment, exam, submission, *, on_behalf: bool) -> bool:
     return is_late(ctx)
 
 
-def upload(actor, enrolment, exam, file_storage: FileStorage, deliverable: str | None = None,
-           *, on_behalf: bool = False) -> StoredFile:
+def upload(actor, enrolment, exam, file_storage: FileStorage,
+           deliverable: str | Expected | None = None, *, on_behalf: bool = False) -> StoredFile:
     """Store a file for one deliverable of ``exam`` and make it that deliverable's current
     version (earlier ones stay, superseded).
 
-    ``deliverable`` defaults to the épreuve's first file deliverable. Raises
+    ``deliverable``: a code, or the ``Expected`` the caller already resolved for ``exam``;
+    it defaults to the épreuve's first file deliverable. Raises
     ``TransitionRefused`` (window, deadline, session state), ``UploadRefused`` (type told by
     the bytes, empty, too large) or ``UnknownDeliverable``; in every case nothing is
     stored. If the unit of work is rolled back afterwards, the blob goes too (unless an
     identical file of another row uses it).
     """
-    wanted = file_deliverable(exam, deliverable)
+    wanted = (deliverable if isinstance(deliverable, Expected)
+              else file_deliverable(exam, deliverable))
     submission = find_submission(enrolment, exam)
     late = _guard(actor, enrolment, exam, submission, on_behalf=on_behalf)
     kind, stream = _checked_stream(file_storage, wanted.accepts)
@@ -147,11 +149,12 @@ def upload(actor, enrolment, exam, file_storage: FileStorage, deliverable: str |
                    blob, late=late, on_behalf=on_behalf)
 
 
-def give_link(actor, enrolment, exam, deliverable: str, url: str, *,
+def give_link(actor, enrolment, exam, deliverable: str | Expected, url: str, *,
               on_behalf: bool = False) -> SubmittedLink:
     """Record the address of published content (a URL deliverable): evidence, with the time
-    it was given; never fetched."""
-    wanted = expected_for(exam, deliverable)
+    it was given; never fetched. ``deliverable``: a code, or its resolved ``Expected``."""
+    wanted = (deliverable if isinstance(deliverable, Expected)
+              else expected_for(exam, deliverable))
     if not wanted.is_url:
         raise UnknownDeliverable(deliverable)
     url = check_url(url)
@@ -173,7 +176,7 @@ def give_link(actor, enrolment, exam, deliverable: str, url: str, *,
            old={"url": previous.url} if previous else None,
            new={"deliverable": wanted.code, "url": url, "late": late, "on_behalf": on_behalf,
                 "exam_id": exam.id}, session_id=exam.session_id)
-    send_link_receipt(enrolment.candidate.user, link, exam, _deliverable_label(wanted))
+    send_link_receipt(enrolment.candidate.user, link, exam, wanted.title)
     return link
 
 
@@ -302,16 +305,13 @@ def _record(actor, enrolment, exam, submission, wanted: Expected, filename, kind
                 "name": stored.original_name, "exam_id": exam.id,
                 "deliverable": wanted.code, "late": late, "on_behalf": on_behalf},
            session_id=exam.session_id)
-    send_receipt(enrolment.candidate.user, stored, exam, _deliverable_label(wanted), actor)
+    send_receipt(enrolment.candidate.user, stored, exam, wanted.title, actor)
     return stored
 
 
 def _checks_pdfs() -> bool:
     return bool(current_app.config.get("PDF_CHECK", True))
 
-
-def _deliverable_label(wanted: Expected) -> str:
-    return _("Document unique") if wanted.code == deliverables.COMBINED else wanted.name
 
 
 class ExtensionRefused(Refused):

@@ -59,8 +59,7 @@ def send_reminders(actor, exam) -> int:
         if not missing:
             continue
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            names = "\n".join(f"- {_('Document unique') if e.code == deliverables.COMBINED else e.name}"
-                              for e in missing)
+            names = "\n".join(f"- {e.title}" for e in missing)
             subject = _("Rappel : dépôt attendu pour le bloc %(n)s", n=exam.block.number)
             body = _("Bonjour %(name)s,\n\nIl vous reste à déposer pour le bloc %(n)s, avant "
                      "le %(when)s :\n%(names)s\n\nVos dépôts : %(link)s\n\nCe message est "

@@ -144,7 +144,7 @@ def upload(exam_id: int, code: str | None):
     if not form.validate_on_submit():
         return _render_home({key: form}, 422)
     outcome = perform(operations.upload, current_user, enrolment, exam, form.file.data,
-                      wanted.code)
+                      wanted)
     if not outcome.ok:
         flash(outcome.reason, "error")
         if isinstance(outcome.refusal, operations.UploadRefused):
@@ -166,7 +166,7 @@ def give_link(exam_id: int, code: str):
     key = (exam.id, wanted.code)
     if not form.validate_on_submit():
         return _render_home({key: form}, 422)
-    outcome = perform(operations.give_link, current_user, enrolment, exam, wanted.code,
+    outcome = perform(operations.give_link, current_user, enrolment, exam, wanted,
                       form.url.data)
     if not outcome.ok:
         if isinstance(outcome.refusal, operations.UploadRefused):
@@ -210,8 +210,7 @@ def receipt_pdf(file_id: int):
     wanted = deliverables.find(submission.exam, stored.deliverable,
                                queries.settings_for([submission.exam_id])
                                .get(submission.exam_id, {}))
-    name = (_("Document unique") if stored.deliverable == deliverables.COMBINED
-            else wanted.name if wanted else stored.deliverable)
+    name = deliverables.title_of(stored.deliverable, wanted)
     response = send_file(io.BytesIO(render_receipt_pdf(stored, name)),
                          mimetype="application/pdf", as_attachment=True,
                          download_name=_("accuse-de-depot-%(id)d.pdf", id=stored.id))
@@ -435,7 +434,7 @@ def exam_hand_ins_export(session_id: int, exam_id: int, fmt: str):
     wanted, rows, _status, _code = _hand_in_table(session, exam)
     header = [_("Nom"), _("Prénom"), _("E-mail")]
     for e in wanted:
-        name = _("Document unique") if e.code == deliverables.COMBINED else e.name
+        name = e.title
         header += [name, _("%(name)s : reçu le", name=name)]
 
     def lines():
