@@ -43,10 +43,10 @@ def conflicted_pairs(juror_ids: Iterable[int], enrolment_ids: Iterable[int]) -> 
     jurors, enrolments = set(juror_ids), set(enrolment_ids)
     if not jurors or not enrolments:
         return set()
-    return set(db.session.execute(
+    return set(tuple(row) for row in db.session.execute(
         select(ConflictOfInterest.juror_id, ConflictOfInterest.enrolment_id)
         .where(ConflictOfInterest.juror_id.in_(jurors),
-               ConflictOfInterest.enrolment_id.in_(enrolments))).tuples())
+               ConflictOfInterest.enrolment_id.in_(enrolments))))
 
 
 def has_conflict(juror_id: int, enrolment_id: int) -> bool:

@@ -1,4 +1,5 @@
-"""The oral planning forms: the plan (windows typed one per line) and moving a slot."""
+"""The oral planning forms: the plan (windows typed one per line), moving a slot, and a
+slot's panel (a role per juror)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
-from wtforms import DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from ..core.forms import Form
@@ -82,3 +90,37 @@ def move_form(slot, **kwargs) -> MoveForm:
         "starts_at": to_user_timezone(slot.starts_at).replace(tzinfo=None),
         "minutes": int((slot.ends_at - slot.starts_at).total_seconds() // 60)}, **kwargs)
     return form
+
+
+PANEL_ROLES = (SelectChoice("", _l("—")), SelectChoice("member", _l("Membre")),
+               SelectChoice("president", _l("Président(e)")))
+
+
+class PanelForm(Form):
+    """One select per juror who may sit on the slot's panel; fields added per slot."""
+
+    jurors: list = []
+    refusal = ""  # why the last save was refused, shown beside the form
+
+    def roles(self) -> dict[int, str]:
+        return {j.id: self[f"j{j.id}"].data for j in self.jurors if self[f"j{j.id}"].data}
+
+
+def panel_form(slot, jurors, posted: bool = False, **kwargs) -> PanelForm:
+    """``jurors``: those who may sit (the current members among them, even if they no
+    longer may, so that they can be taken off). ``posted``: read the roles from the request
+    only, a juror left out being off the panel."""
+    current = {m.juror_id: m.role for m in slot.panel}
+    listed = list(jurors) + [m.juror for m in slot.panel
+                             if m.juror_id not in {j.id for j in jurors}]
+    fields = {f"j{j.id}": SelectField(_juror_label(j), choices=list(PANEL_ROLES), default="")
+              for j in listed}
+    form_class = type("SlotPanelForm", (PanelForm,), fields)
+    data = {} if posted else {f"j{j.id}": current.get(j.id, "") for j in listed}
+    form = form_class(prefix=f"p{slot.id}", data=data, **kwargs)
+    form.jurors = listed
+    return form
+
+
+def _juror_label(juror) -> str:
+    return f"{juror.full_name} — {juror.profession}" if juror.profession else juror.full_name

@@ -41,6 +41,7 @@ class OralSlot(db.Model):
     moved_by_hand: Mapped[bool] = mapped_column(default=False)
 
     enrolment = relationship("Enrolment")
+    part = relationship("ExamPart")
     panel = relationship("OralPanelMember", back_populates="slot", cascade="all, delete-orphan",
                          order_by="OralPanelMember.juror_id")
 

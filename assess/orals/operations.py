@@ -23,7 +23,8 @@ from ..sessions.models import ExamPart, PartKind
 from ..sessions.operations import ensure_allows
 from ..sessions.permissions import can_change_session
 from ..sessions.signals import parts_rescheduled
-from .models import OralPlan, OralSlot
+from .models import OralPanelMember, OralPlan, OralSlot
+from .panels import PanelRefused, ensure_panel_free
 
 
 class PlanningRefused(Refused):
@@ -103,15 +104,18 @@ def candidates_to_place(session, part: ExamPart) -> list[tuple[Enrolment, int]]:
 
 
 def place_candidates(actor, session, part: ExamPart) -> tuple[int, list[Enrolment]]:
-    """Place every candidate not moved by hand; returns how many, and who did not fit."""
+    """Place every candidate not moved by hand nor given a panel; returns how many, and who
+    did not fit."""
     _check(actor, session, part)
     plan = plan_of(part)
     if plan is None:
         raise PlanningRefused(_("Enregistrez d'abord le planning (plages, durée, salles)."))
+    # A slot moved by hand, or whose panel is composed, stays where it is.
+    with_panel = select(OralPanelMember.slot_id)
+    fixed = OralSlot.moved_by_hand.is_(True) | OralSlot.id.in_(with_panel)
     kept = list(db.session.scalars(select(OralSlot).where(
-        OralSlot.exam_part_id == part.id, OralSlot.moved_by_hand.is_(True))))
-    db.session.execute(delete(OralSlot).where(OralSlot.exam_part_id == part.id,
-                                              OralSlot.moved_by_hand.is_(False)))
+        OralSlot.exam_part_id == part.id, fixed)))
+    db.session.execute(delete(OralSlot).where(OralSlot.exam_part_id == part.id, ~fixed))
     todo = candidates_to_place(session, part)
     by_id = {e.id: e for e, _m in todo}
     hand = {s.enrolment_id for s in kept}
@@ -157,6 +161,11 @@ def move_slot(actor, session, slot: OralSlot, *, room: str, starts_at: datetime,
             raise PlanningRefused(_("Le candidat passe une autre épreuve à ce moment : "
                                     "choisissez une autre heure."),
                                   {"starts_at": _("Le candidat n'est pas libre.")})
+    try:
+        ensure_panel_free(session, slot, starts_at, ends_at)
+    except PanelRefused as exc:
+        raise PlanningRefused(exc.reason, {"starts_at": _(
+            "Un membre du jury n'est pas libre à cette heure.")}) from exc
     old = {"room": slot.room, "starts_at": slot.starts_at.isoformat()}
     slot.room, slot.starts_at, slot.ends_at, slot.moved_by_hand = room, starts_at, ends_at, True
     db.session.flush()
