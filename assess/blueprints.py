@@ -9,6 +9,7 @@ from .convocations.views import bp as convocations
 from .dashboard.views import bp as dashboard
 from .grading.views import bp as grading
 from .juries.views import bp as juries
+from .jurors.views import bp as jurors
 from .orals.views import bp as orals
 from .people.views import bp as people
 from .referential.views import bp as referential
@@ -19,4 +20,4 @@ from .web.views import bp as web
 
 BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
               juries, centres, submissions, grading, results, dashboard,
-              convocations, people, orals)
+              convocations, people, orals, jurors)

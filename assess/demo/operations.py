@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 from workflows.session import DRAFT, ENROLMENT
 
-from ..accounts.models import Role, User
+from ..accounts.models import Gender, Role, User
 from ..accounts.passwords import DEMO_PASSWORD, hash_password
 from ..candidates.models import AccessRoute, Candidate, Enrolment
 from ..candidates.operations import enrol_candidate
 from ..centres.models import TrainingCentre
 from ..core.inserts import insert_unless_exists
 from ..extensions import db
-from ..juries.models import juror_centres
+from ..juries.models import JurorAvailability, juror_blocks, juror_centres
 from ..juries.operations import assign_juror
 from ..sessions.models import CertificationSession, PartKind
 from ..sessions.operations import PartSchedule, create_session, schedule_exams, take_step
@@ -44,9 +44,11 @@ ACCOUNTS = (
     DemoAccount("admin@demo.test", Role.CERTIFIER_ADMIN, "Claire", "Certificatrice", {}),
     DemoAccount("centre@demo.test", Role.CENTRE_ADMIN, "Marc", "Responsable", {}),
     DemoAccount("jury1@demo.test", Role.JUROR, "Sophie", "Martin",
-                {"organisation": "Agence Pixel & Sens", "profession": "Responsable communication on-line"}),
+                {"organisation": "Agence Pixel & Sens", "profession": "Responsable communication on-line",
+                 "is_professional": True, "works_for_certifier": False, "gender": Gender.FEMALE}),
     DemoAccount("jury2@demo.test", Role.JUROR, "Karim", "Benali",
-                {"organisation": "Studio Social", "profession": "Community manager"}),
+                {"organisation": "Studio Social", "profession": "Community manager",
+                 "is_professional": False, "works_for_certifier": False, "gender": Gender.MALE}),
     DemoAccount("candidat1@demo.test", Role.CANDIDATE, "Léa", "Dupont", {}),
     DemoAccount("candidat2@demo.test", Role.CANDIDATE, "Hugo", "Moreau", {}),
     DemoAccount("candidat3@demo.test", Role.CANDIDATE, "Inès", "Lefèvre", {}),
@@ -96,6 +98,20 @@ def _account(spec: DemoAccount, centre: TrainingCentre, password_hash: str) -> U
     return user
 
 
+def _juror_profile(user: User, session: CertificationSession) -> None:
+    """Blocs 1 to 3, available over the whole session, external to the demo centre (no
+    affiliation): a jury of the two passes the composition rules but for what the demo
+    shows failing."""
+    for number in (1, 2, 3):
+        insert_unless_exists(juror_blocks, {"juror_id": user.id, "block_number": number},
+                             unique=("juror_id", "block_number"))
+    if db.session.scalar(select(JurorAvailability.id).where(
+            JurorAvailability.juror_id == user.id).limit(1)) is None:
+        db.session.add(JurorAvailability(juror_id=user.id, starts_on=session.starts_on,
+                                         ends_on=session.ends_on))
+        db.session.flush()
+
+
 def _local(day: date, hour: int) -> datetime:
     """A wall-clock time in the platform's time zone, as the naive UTC the database stores."""
     return to_utc(datetime.combine(day, time(hour)))
@@ -140,6 +156,9 @@ def build_demo(today: date | None = None) -> dict:
     users = {spec.email: _account(spec, centre, password_hash) for spec in ACCOUNTS}
     admin = users["admin@demo.test"]
     session = _session(admin, centre, today)
+    for spec in ACCOUNTS:
+        if spec.role == Role.JUROR:
+            _juror_profile(users[spec.email], session)
     jurors = {"candidat1@demo.test": users["jury1@demo.test"],
               "candidat2@demo.test": users["jury1@demo.test"],
               "candidat3@demo.test": users["jury2@demo.test"]}

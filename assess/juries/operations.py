@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from workflows.base import Refused
 
@@ -17,9 +18,11 @@ from ..audit.operations import record
 from ..core.inserts import insert_unless_exists
 from ..extensions import db
 from ..notifications.operations import notify
+from ..referential.models import ReferentialVersion
+from ..referential.operations import latest_version
 from ..sessions.operations import ensure_allows
 from ..submissions.anonymity import ensure_numbers
-from .models import Assignment, juror_centres
+from .models import Assignment, juror_blocks, juror_centres
 from .permissions import can_assign, can_invite_juror, in_pool, sheet_submitted
 
 
@@ -35,19 +38,33 @@ NOT_FOR_A_JUROR = _l("Cette adresse ne peut pas servir à inviter un membre du j
 
 def invite_juror(actor, *, email: str, first_name: str, last_name: str,
                  organisation: str | None = None, profession: str | None = None,
-                 open_to_all_centres: bool = False) -> User:
+                 open_to_all_centres: bool = False, is_professional: bool = False,
+                 works_for_certifier: bool = False, blocks=()) -> User:
     """Put a juror in the pool of the actor's centre: a new account, invited by e-mail, or
     a juror the certifier already has (told by e-mail). The certifier's own jurors may be
-    opened to every centre. The answer is the same whether the address was known or not."""
+    opened to every centre. The answer is the same whether the address was known or not.
+    The profile typed (company, position, professional, certifier, blocs) is a new
+    account's; a known juror keeps the profile they keep up to date themselves."""
     if not can_invite_juror(actor):
         raise AssignmentError(_("Vous ne pouvez pas inviter de membre du jury."))
     certifier = actor.role == Role.CERTIFIER_ADMIN
     juror = find_by_email(email)
     if juror is None:
+        version = latest_version(selectinload(ReferentialVersion.blocks))
+        numbers = sorted(set(blocks))
+        if not set(numbers) <= {b.number for b in (version.blocks if version else ())}:
+            raise AssignmentError(_("Bloc inconnu : rechargez la page et cochez les blocs "
+                                    "proposés."))
+        profile = {"organisation": (organisation or "").strip() or None,
+                   "profession": (profession or "").strip() or None,
+                   "is_professional": bool(is_professional),
+                   "works_for_certifier": bool(works_for_certifier)}
         juror = invite_user(actor, email=email, role=Role.JUROR, first_name=first_name,
-                            last_name=last_name,
-                            organisation=(organisation or "").strip() or None,
-                            profession=(profession or "").strip() or None)
+                            last_name=last_name, **profile)
+        if numbers:
+            db.session.execute(juror_blocks.insert(),
+                               [{"juror_id": juror.id, "block_number": n} for n in numbers])
+        record(actor, "juror.profile_updated", juror, new=profile | {"blocks": numbers})
     elif juror.role != Role.JUROR or not juror.active:
         raise AssignmentError(str(NOT_FOR_A_JUROR))
     else:

@@ -82,7 +82,10 @@ def invite_juror_view():
                           first_name=form.first_name.data, last_name=form.last_name.data,
                           organisation=form.organisation.data,
                           profession=form.profession.data,
-                          open_to_all_centres=bool(form.open_to_all_centres.data))
+                          open_to_all_centres=bool(form.open_to_all_centres.data),
+                          is_professional=bool(form.is_professional.data),
+                          works_for_certifier=bool(form.works_for_certifier.data),
+                          blocks=form.blocks.data or ())
         if outcome.ok:
             # In the words typed: a known juror's account is not shown to the centre.
             flash(_("Invitation envoyée à %(email)s. %(name)s peut maintenant être affecté(e).",
