@@ -15,7 +15,7 @@ from assess.candidates.models import Candidate, Enrolment
 from assess.centres.models import TrainingCentre
 from assess.core.columns import utcnow
 from assess.extensions import db
-from assess.juries.models import Assignment, juror_centres
+from assess.juries.models import Assignment, Jury, JuryMember, MemberRole, juror_centres
 from assess.sessions.models import CertificationSession, Exam, ExamPart, PartKind, SessionStatus
 
 DEFAULT_PASSWORD = "correct-horse-battery"
@@ -170,3 +170,23 @@ def move_to(session, status) -> None:
     published_at = (session.results_published_at or utcnow()) if released else None
     session.status, session.results_published_at = status, published_at
     db.session.flush()
+
+
+def compose_jury(session, members, president=None, exam=None) -> Jury:
+    """Give ``session`` (or its épreuve ``exam``) a jury of ``members`` (users), the first
+    one (or ``president``) presiding. Profiles are left as they are."""
+    president = president or (members[0] if members else None)
+    jury = Jury(session_id=session.id, exam_id=exam.id if exam else None,
+                name="Jury de l'épreuve" if exam else "Jury de la session")
+    jury.members = [JuryMember(user_id=u.id, role=MemberRole.PRESIDENT if u is president
+                               else MemberRole.MEMBER) for u in members]
+    db.session.add(jury)
+    db.session.flush()
+    return jury
+
+
+def valid_jury(session, jurors) -> Jury:
+    """A jury that passes the composition rules: the jurors made external professionals."""
+    for juror in jurors:
+        juror.is_professional, juror.works_for_certifier = True, False
+    return compose_jury(session, jurors)

@@ -34,6 +34,8 @@ ALLOWS: dict[str, frozenset[SessionStatus]] = {
     "schedule": frozenset({DRAFT, ENROLMENT, EXAMS}),
     "enrol": frozenset({DRAFT, ENROLMENT, EXAMS}),
     "assign": frozenset({DRAFT, ENROLMENT, EXAMS, GRADING}),
+    # The juries are composed before grading and may still change until they deliberate.
+    "jury": frozenset({DRAFT, ENROLMENT, EXAMS, GRADING}),
     "upload": frozenset({ENROLMENT, EXAMS}),
     "grade": frozenset({EXAMS, GRADING}),
     "compute": frozenset({DELIBERATION}),
@@ -73,7 +75,9 @@ class SessionContext:
     ``missing_sheets``: assigned grading sheets not submitted; ``forced``: the admin
     passes to deliberation all the same, with a written reason; ``results_stale``: a sheet
     or an enrolment changed since the results were computed; ``pending_results``: computed
-    results still waiting for a sheet."""
+    results still waiting for a sheet; ``jury_problems``: the composition rules the juries
+    break (workflows.jury_rules), each sentence naming the jury, the rule and the people;
+    ``jury_forced``: a certifier admin passed over them with a written reason."""
 
     unscheduled_parts: tuple[str, ...]
     enrolment_count: int
@@ -83,6 +87,17 @@ class SessionContext:
     result_count: int
     results_stale: bool
     pending_results: int
+    jury_problems: tuple[str, ...] = ()
+    jury_forced: bool = False
+
+
+def _jury_valid(ctx: SessionContext) -> Reason | None:
+    if ctx.jury_problems and not ctx.jury_forced:
+        return Reason(N_("La composition du jury ne respecte pas les règles : %(problems)s "
+                         "Corrigez-la depuis la page « Jury de la session » ; le certificateur "
+                         "peut aussi passer outre en indiquant pourquoi."),
+                      {"problems": " ".join(ctx.jury_problems)})
+    return None
 
 
 def _scheduled(ctx: SessionContext) -> Reason | None:
@@ -140,8 +155,9 @@ SESSION = Lifecycle(
     transitions=(
         Transition("open", frozenset({DRAFT}), ENROLMENT, (_scheduled,)),
         Transition("start_exams", frozenset({ENROLMENT}), EXAMS, (_scheduled, _has_enrolments)),
-        Transition("start_grading", frozenset({EXAMS}), GRADING),
-        Transition("deliberate", frozenset({GRADING}), DELIBERATION, (_sheets_complete,)),
+        Transition("start_grading", frozenset({EXAMS}), GRADING, (_jury_valid,)),
+        Transition("deliberate", frozenset({GRADING}), DELIBERATION,
+                   (_jury_valid, _sheets_complete)),
         # Back to grading to have a sheet corrected before the results are published.
         Transition("resume_grading", frozenset({DELIBERATION}), GRADING, (_no_job_running,)),
         # Computing does not change the state: it may be run again until publication.

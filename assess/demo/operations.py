@@ -23,6 +23,7 @@ from ..centres.models import TrainingCentre
 from ..core.inserts import insert_unless_exists
 from ..extensions import db
 from ..juries.models import JurorAvailability, juror_blocks, juror_centres
+from ..juries.composition import jury_of, save_jury
 from ..juries.operations import assign_juror
 from ..sessions.models import CertificationSession, PartKind
 from ..sessions.operations import PartSchedule, create_session, schedule_exams, take_step
@@ -171,6 +172,10 @@ def build_demo(today: date | None = None) -> dict:
                                         list(session.referential_version.blocks))
         for exam in session.exams:
             assign_juror(admin, enrolment, exam, juror)
+    # The session's jury: Sophie Martin presides, Karim Benali sits; it passes the rules.
+    if jury_of(session.id, None) is None:
+        save_jury(admin, session, None, {users["jury1@demo.test"].id: "president",
+                                         users["jury2@demo.test"].id: "member"})
     # Opened and under way, as a centre would have it: candidates hand in, jurors grade.
     if session.status == DRAFT:
         take_step(admin, session, "open")

@@ -22,6 +22,7 @@ from ..referential.models import ReferentialVersion
 from ..referential.operations import latest_version
 from ..sessions.operations import ensure_allows
 from ..submissions.anonymity import ensure_numbers
+from .facts import has_conflict
 from .models import Assignment, juror_blocks, juror_centres
 from .permissions import can_assign, can_invite_juror, in_pool, sheet_submitted
 
@@ -106,6 +107,12 @@ def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:
     if exam.session_id != enrolment.session_id or exam.block_id not in {
             b.id for b in enrolment.blocks}:
         raise AssignmentError(_("Le candidat n'est pas inscrit à cette épreuve."))
+    # Whatever the path (page, bulk allocation, oral panel, crafted request): a juror with
+    # a declared link never grades the candidate.
+    if has_conflict(juror.id, enrolment.id):
+        raise AssignmentError(_("%(name)s a un lien déclaré avec ce candidat (conflit "
+                                "d'intérêts) : choisissez un autre évaluateur.",
+                                name=juror.full_name))
     existing = _find(juror.id, enrolment.id, exam.id)
     if existing is not None:
         return existing

@@ -6,10 +6,11 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import User
+from ..accounts.models import Role, User
 from ..core.access import is_admin
 from ..extensions import db
 from ..grading.models import SheetStatus
+from ..sessions.models import Exam
 from ..sessions.permissions import can_change_session
 from .models import Assignment, juror_centres
 
@@ -20,6 +21,17 @@ def can_invite_juror(user) -> bool:
 
 def can_assign(user, enrolment) -> bool:
     return can_change_session(user, enrolment.session, "assign")
+
+
+def can_compose(user, session) -> bool:
+    """Compose the session's juries: its admins, while the state allows (``jury``)."""
+    return can_change_session(user, session, "jury")
+
+
+def can_force_jury(user, session) -> bool:
+    """Pass over the composition rules: the certifier's admins only (it is the certifier
+    who answers for the jury before France Compétences)."""
+    return user.role == Role.CERTIFIER_ADMIN and can_change_session(user, session, "jury")
 
 
 def sheet_submitted(assignment) -> bool:
@@ -53,3 +65,12 @@ def load_assignment_of(user, enrolment, assignment_id: int) -> Assignment:
     if assignment is None or not can_assign(user, enrolment):
         abort(404)
     return assignment
+
+
+def load_exam_of(session, exam_id: int):
+    """An épreuve of ``session`` (already loaded through its own loader), else 404."""
+    exam = db.session.scalar(select(Exam).where(Exam.id == exam_id, Exam.session_id == session.id)
+                             .options(joinedload(Exam.block)))
+    if exam is None:
+        abort(404)
+    return exam

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from workflows.session import SessionContext
+from workflows.session import EXAMS, GRADING, SessionContext
 
 from ..accounts.models import Role, User
 from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..centres.models import TrainingCentre
+from ..composition import reports as composition
 from ..extensions import db
 from ..grading.models import GradingSheet, SheetStatus
 from ..jobs import operations as jobs
@@ -73,7 +74,8 @@ def session_rows(user) -> list[SessionRow]:
             select(Enrolment.session_id, func.count(Assignment.id), func.count(submitted))
             .join(Assignment, Assignment.enrolment_id == Enrolment.id)
             .outerjoin(GradingSheet, GradingSheet.assignment_id == Assignment.id)
-            .where(Enrolment.session_id.in_(list(rows))).group_by(Enrolment.session_id)):
+            .where(Enrolment.session_id.in_(list(rows)), Assignment.withdrawn_at.is_(None))
+            .group_by(Enrolment.session_id)):
         rows[session_id].assigned, rows[session_id].submitted = assigned, done
     return list(rows.values())
 
@@ -134,7 +136,7 @@ def results_basis(session_id: int) -> str:
     draft changes no result). Equal bases, equal inputs."""
     enrolments = select(Enrolment.id).where(Enrolment.session_id == session_id)
     sheets = (select(GradingSheet).join(Assignment, Assignment.id == GradingSheet.assignment_id)
-              .where(Assignment.enrolment_id.in_(enrolments),
+              .where(Assignment.enrolment_id.in_(enrolments), Assignment.withdrawn_at.is_(None),
                      GradingSheet.status == SheetStatus.SUBMITTED).subquery())
 
     def scalar(query):
@@ -144,7 +146,9 @@ def results_basis(session_id: int) -> str:
         scalar(select(func.count()).select_from(enrolments.subquery())),
         scalar(select(func.count()).select_from(enrolment_blocks)
                .where(enrolment_blocks.c.enrolment_id.in_(enrolments))),
-        scalar(select(func.count(Assignment.id)).where(Assignment.enrolment_id.in_(enrolments))),
+        # Active assignments: taking a juror off a candidate (a conflict) changes the inputs.
+        scalar(select(func.count(Assignment.id)).where(Assignment.enrolment_id.in_(enrolments),
+                                                       Assignment.withdrawn_at.is_(None))),
         scalar(select(func.count()).select_from(sheets)),
         scalar(select(func.coalesce(func.sum(sheets.c.version), 0))),
     )).one()
@@ -175,7 +179,8 @@ def missing_sheets(session_id: int) -> int:
         .join(Enrolment, Enrolment.id == Assignment.enrolment_id)
         .outerjoin(GradingSheet, (GradingSheet.assignment_id == Assignment.id)
                    & (GradingSheet.status == SheetStatus.SUBMITTED))
-        .where(Enrolment.session_id == session_id, GradingSheet.id.is_(None))
+        .where(Enrolment.session_id == session_id, GradingSheet.id.is_(None),
+               Assignment.withdrawn_at.is_(None))
     ) or 0
 
 
@@ -188,8 +193,11 @@ def unscheduled_parts(exams) -> tuple[str, ...]:
 def lifecycle_facts(session, *, forced: bool = False) -> SessionContext:
     """Everything the session lifecycle's guards read, in a fixed number of statements."""
     results = result_count(session.id)
+    exams = session_exams(session.id)
+    # The juries are checked where a step depends on them: to grading, to deliberation.
+    checked = session.status in (EXAMS, GRADING)
     return SessionContext(
-        unscheduled_parts=unscheduled_parts(session_exams(session.id)),
+        unscheduled_parts=unscheduled_parts(exams),
         enrolment_count=db.session.scalar(
             select(func.count(Enrolment.id)).where(Enrolment.session_id == session.id)) or 0,
         missing_sheets=missing_sheets(session.id),
@@ -199,4 +207,6 @@ def lifecycle_facts(session, *, forced: bool = False) -> SessionContext:
         # Results computed from other inputs than today's (a sheet submitted, changed or
         # reopened since, an enrolment added) may not be published.
         results_stale=bool(results) and session.results_basis != results_basis(session.id),
-        pending_results=pending_count(session.id) if results else 0)
+        pending_results=pending_count(session.id) if results else 0,
+        jury_problems=composition.blocking_problems(session, exams) if checked else (),
+        jury_forced=checked and composition.forced(session.id) is not None)

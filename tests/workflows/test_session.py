@@ -20,10 +20,11 @@ S = SessionStatus
 
 
 def ctx(unscheduled=(), enrolments=1, missing=0, forced=False, running=False, results=0,
-        stale=False, pending=0) -> SessionContext:
+        stale=False, pending=0, jury=(), jury_forced=False) -> SessionContext:
     return SessionContext(unscheduled_parts=tuple(unscheduled), enrolment_count=enrolments,
                           missing_sheets=missing, forced=forced, job_running=running,
-                          result_count=results, results_stale=stale, pending_results=pending)
+                          result_count=results, results_stale=stale, pending_results=pending,
+                          jury_problems=tuple(jury), jury_forced=jury_forced)
 
 
 def test_the_whole_path_from_draft_to_closed():
@@ -95,3 +96,21 @@ def test_what_each_state_allows():
 def test_every_state_has_a_label_and_a_refusal_in_words():
     assert set(SESSION.state_labels) == set(S) == set(STATE_REFUSALS)
     assert set(STEPS) <= {t.action for t in SESSION.transitions}
+
+
+def test_a_jury_breaking_the_rules_blocks_grading_and_deliberation_unless_forced():
+    broken = ctx(jury=["Jury de la session — Présidence : pas de président."])
+    for action, state in (("start_grading", S.EXAMS), ("deliberate", S.GRADING)):
+        with pytest.raises(TransitionRefused) as refused:
+            SESSION.check(action, state, broken)
+        assert "Présidence : pas de président." in refused.value.reason
+        forced = ctx(jury=["Jury de la session — Présidence : pas de président."],
+                     jury_forced=True)
+        assert SESSION.check(action, state, forced) in (S.GRADING, S.DELIBERATION)
+    # Missing sheets are forced with a reason of their own, not by the jury's force.
+    with pytest.raises(TransitionRefused):
+        SESSION.check("deliberate", S.GRADING, ctx(missing=2, jury_forced=True))
+
+
+def test_juries_are_composed_until_deliberation():
+    assert [s for s in S if allows(s, "jury")] == [S.DRAFT, S.ENROLMENT, S.EXAMS, S.GRADING]

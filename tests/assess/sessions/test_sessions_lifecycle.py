@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from assess.audit.models import AuditEvent
 from assess.sessions.models import CertificationSession, SessionStatus
-from tests.factories import move_to
+from tests.factories import move_to, valid_jury
 
 S = SessionStatus
 
@@ -46,7 +46,9 @@ def test_a_draft_cannot_open_until_every_part_is_dated_and_placed(as_user, world
 
 
 def test_the_whole_path_is_audited_step_by_step(as_user, world, db, submit_sheet):
-    w = world(candidates=1, jurors=1, status=S.DRAFT)
+    w = world(candidates=1, jurors=2, status=S.DRAFT)
+    valid_jury(w.session, w.jurors)
+    db.session.commit()
     client = as_user(w.centre_admin)
     for action, expected in (("open", S.ENROLMENT), ("start_exams", S.EXAMS),
                              ("start_grading", S.GRADING)):
@@ -66,7 +68,9 @@ def test_the_whole_path_is_audited_step_by_step(as_user, world, db, submit_sheet
 
 
 def test_deliberation_with_sheets_missing_takes_a_written_reason(as_user, world, db):
-    w = world(candidates=1, jurors=1, status=S.GRADING)
+    w = world(candidates=1, jurors=2, status=S.GRADING)
+    valid_jury(w.session, w.jurors)
+    db.session.commit()
     client = as_user(w.centre_admin)
     page = _page(client, w)
     assert "3 grille(s) d'évaluation ne sont pas soumises" in page
