@@ -22,7 +22,14 @@ from ..candidates.operations import enrol_candidate
 from ..centres.models import TrainingCentre
 from ..core.inserts import insert_unless_exists
 from ..extensions import db
-from ..juries.models import JurorAvailability, juror_blocks, juror_centres
+from ..juries.models import (
+    ConflictOfInterest,
+    JurorAvailability,
+    LinkKind,
+    juror_affiliations,
+    juror_blocks,
+    juror_centres,
+)
 from ..juries.composition import jury_of, save_jury
 from ..juries.operations import assign_juror
 from ..sessions.models import CertificationSession, PartKind
@@ -50,6 +57,11 @@ ACCOUNTS = (
     DemoAccount("jury2@demo.test", Role.JUROR, "Karim", "Benali",
                 {"organisation": "Studio Social", "profession": "Community manager",
                  "is_professional": False, "works_for_certifier": False, "gender": Gender.MALE}),
+    # A trainer of the demo centre: not external to it, and Léa Dupont's trainer (a
+    # declared link), so the demo shows the rules and the allocation avoiding her.
+    DemoAccount("jury3@demo.test", Role.JUROR, "Nadia", "Roux",
+                {"organisation": "Centre de démonstration", "profession": "Formatrice webmarketing",
+                 "is_professional": True, "works_for_certifier": False, "gender": Gender.FEMALE}),
     DemoAccount("candidat1@demo.test", Role.CANDIDATE, "Léa", "Dupont", {}),
     DemoAccount("candidat2@demo.test", Role.CANDIDATE, "Hugo", "Moreau", {}),
     DemoAccount("candidat3@demo.test", Role.CANDIDATE, "Inès", "Lefèvre", {}),
@@ -113,6 +125,24 @@ def _juror_profile(user: User, session: CertificationSession) -> None:
         db.session.flush()
 
 
+def _trainer_of(juror: User, centre: TrainingCentre, session, candidate_user: User,
+                recorded_by: User) -> None:
+    """``juror`` works at ``centre`` and trains ``candidate_user``'s group: a link the
+    centre recorded (the allocation never gives her that candidate)."""
+    insert_unless_exists(juror_affiliations, {"juror_id": juror.id, "centre_id": centre.id},
+                         unique=("juror_id", "centre_id"))
+    enrolment = db.session.scalar(select(Enrolment).join(Candidate).where(
+        Enrolment.session_id == session.id, Candidate.user_id == candidate_user.id))
+    if enrolment is not None and db.session.scalar(select(ConflictOfInterest.id).where(
+            ConflictOfInterest.juror_id == juror.id,
+            ConflictOfInterest.enrolment_id == enrolment.id)) is None:
+        db.session.add(ConflictOfInterest(juror_id=juror.id, enrolment_id=enrolment.id,
+                                          kind=LinkKind.TRAINER,
+                                          detail="Formatrice du groupe webmarketing 2026",
+                                          declared_by_id=recorded_by.id))
+        db.session.flush()
+
+
 def _local(day: date, hour: int) -> datetime:
     """A wall-clock time in the platform's time zone, as the naive UTC the database stores."""
     return to_utc(datetime.combine(day, time(hour)))
@@ -172,6 +202,8 @@ def build_demo(today: date | None = None) -> dict:
                                         list(session.referential_version.blocks))
         for exam in session.exams:
             assign_juror(admin, enrolment, exam, juror)
+    _trainer_of(users["jury3@demo.test"], centre, session, users["candidat1@demo.test"],
+                users["centre@demo.test"])
     # The session's jury: Sophie Martin presides, Karim Benali sits; it passes the rules.
     if jury_of(session.id, None) is None:
         save_jury(admin, session, None, {users["jury1@demo.test"].id: "president",
