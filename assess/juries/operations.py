@@ -169,6 +169,10 @@ def unassign(actor, assignment: Assignment) -> None:
         raise AssignmentError(_(
             "%(name)s a déjà soumis sa grille pour cette épreuve : l'affectation est conservée.",
             name=assignment.juror.full_name))
+    if assignment.withdrawn_at is not None:
+        raise AssignmentError(_(
+            "%(name)s a été retiré(e) de cette évaluation (conflit d'intérêts) : l'affectation "
+            "et son brouillon sont conservés comme trace.", name=assignment.juror.full_name))
     old = {"juror_id": assignment.juror_id, "enrolment_id": assignment.enrolment_id,
            "exam_id": assignment.exam_id, "draft_sheet_discarded": assignment.sheet is not None}
     record(actor, "assignment.removed", assignment, session_id=enrolment.session_id, old=old)

@@ -40,8 +40,10 @@ def sheet_submitted(assignment) -> bool:
 
 
 def can_unassign(user, assignment) -> bool:
-    """A submitted grading sheet is evidence: its assignment is never removed."""
-    return can_assign(user, assignment.enrolment) and not sheet_submitted(assignment)
+    """A submitted grading sheet is evidence: its assignment is never removed; nor is a
+    withdrawn one (a conflict of interest), whose draft is kept as it was."""
+    return (can_assign(user, assignment.enrolment) and not sheet_submitted(assignment)
+            and assignment.withdrawn_at is None)
 
 
 def pool_condition(centre_id: int):

@@ -15,7 +15,7 @@ from ..core.redirects import safe_next
 from ..sessions import queries as session_queries
 from ..sessions.permissions import can_change_session, load_session_for
 from ..unit_of_work import perform
-from . import queries
+from . import facts, queries
 from .composition import force_jury, jury_of, remove_exam_jury, save_jury
 from .forms import ForceJuryForm, InviteJurorForm, jury_form
 from .operations import assign_selected, invite_juror, unassign
@@ -52,6 +52,8 @@ def assign(session_id: int, enrolment_id: int):
     by_exam = {x.id: [a for a in assignments if a.exam_id == x.id] for x in exams}
     return render_template("juries/assign.html", cert_session=session, enrolment=enrolment,
                            exams=exams, jurors=jurors, by_exam=by_exam,
+                           conflicted={j for j, _e in facts.conflicted_pairs(
+                               [j.id for j in jurors], [enrolment.id])},
                            can_unassign=lambda a: can_unassign(current_user, a),
                            can_manage=can_change_session(current_user, session, "assign")), status
 

@@ -258,3 +258,35 @@ def test_the_page_runs_the_same_statements_for_2_and_12_members(world, as_user, 
             assert client.get(f"/sessions/{w.session.id}/jury").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_the_assignment_page_offers_no_conflicted_juror_and_refuses_a_crafted_post(w, as_user,
+                                                                                  db):
+    from assess.juries.models import Assignment
+
+    a, b, _c = w.jurors
+    enrolment = w.enrolments[0]
+    db.session.add(ConflictOfInterest(juror_id=b.id, enrolment_id=enrolment.id,
+                                      kind=LinkKind.RELATIVE, declared_by_id=b.id))
+    db.session.commit()
+    client = as_user(w.centre_admin)
+    url = f"/sessions/{w.session.id}/enrolments/{enrolment.id}/assign"
+    page = _page(client.get(url))
+    assert f'<option value="{b.id}" disabled>' in page and "lien déclaré avec le candidat" in page
+    exam = w.session.exams[0]
+    response = client.post(url, data={f"exam-{exam.id}": str(b.id)})
+    assert "conflit d'intérêts" in _page(response)
+    assert db.session.scalar(select(Assignment).where(Assignment.juror_id == b.id)) is None
+
+
+def test_a_withdrawn_assignment_is_kept_with_its_draft(w, as_user, db):
+    assignment = w.assignments[0]
+    db.session.add(GradingSheet(assignment_id=assignment.id, status=SheetStatus.DRAFT))
+    assignment.withdrawn_at, assignment.withdrawn_reason = utcnow(), "conflict"
+    db.session.commit()
+    client = as_user(w.centre_admin)
+    url = f"/sessions/{w.session.id}/enrolments/{w.enrolments[0].id}/assign"
+    assert "retiré(e) : conflit d'intérêts" in _page(client.get(url))
+    client.post(f"{url[:-len('/assign')]}/assignments/{assignment.id}/remove")
+    db.session.expire_all()
+    assert db.session.get(type(assignment), assignment.id).sheet is not None
