@@ -117,6 +117,9 @@ class Config:
     NOTIFICATION_CLAIM_LEASE = _env_int("NOTIFICATION_CLAIM_LEASE", 10 * 60)
     # Candidates computed per batch: progress (and the heartbeat) is committed after each.
     RESULTS_COMPUTE_BATCH = _env_int("RESULTS_COMPUTE_BATCH", 50)
+    # Jurors with sheets not submitted are reminded once this many hours before an
+    # épreuve's grading deadline (assess.allocation.tasks).
+    GRADING_REMINDER_HOURS = _env_int("GRADING_REMINDER_HOURS", 48)
     # In tests, tasks may run in-process; never in production.
     CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 

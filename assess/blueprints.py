@@ -1,10 +1,12 @@
 """Every blueprint of the app, in one list."""
 
 from .accounts.views import bp as auth
+from .allocation.views import bp as allocation
 from .candidate_record.views import bp as candidate_record
 from .candidates.views import bp as candidates
 from .centres.views import bp as centres
 from .certification.views import bp as certification
+from .conflicts.views import bp as conflicts
 from .convocations.views import bp as convocations
 from .dashboard.views import bp as dashboard
 from .grading.views import bp as grading
@@ -20,4 +22,4 @@ from .web.views import bp as web
 
 BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
               juries, centres, submissions, grading, results, dashboard,
-              convocations, people, orals, jurors)
+              convocations, people, orals, jurors, conflicts, allocation)

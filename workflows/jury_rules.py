@@ -128,9 +128,7 @@ def parity(members: Sequence[Member]) -> list[Problem]:
     declared = [m.gender for m in members if m.gender]
     if len(declared) < 2:
         return []
-    women = declared.count("female")
-    men = declared.count("male")
-    if women and men:
+    if len(set(declared)) > 1:  # the message says « all of the same gender »
         return []
     return [Problem("parity", Reason(N_(
         "Parité (avertissement) : les %(n)d membres dont le genre est déclaré sont tous du "

@@ -11,6 +11,7 @@ from celery.signals import worker_process_init
 from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES
 
+from ..allocation import tasks as allocation_tasks
 from ..outbox import tasks as outbox_tasks
 
 # kombu's filesystem transport with atomic writes and claims (see fs_transport.py).
@@ -96,7 +97,8 @@ def celery_init_app(app: Flask) -> Celery:
                 "schedule": sweep_every,
                 # Sweeps queued while no worker ran are useless once the next one is due.
                 "options": {"expires": max(sweep_every, 1.0)},
-            }
+            },
+            "grading-reminders": allocation_tasks.schedule(),
         },
         beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
     )
@@ -105,6 +107,7 @@ def celery_init_app(app: Flask) -> Celery:
     _dispose_engines_after_fork(app, celery)
     load_handlers()  # once per app, not on every delivery
     outbox_tasks.register(celery)
+    allocation_tasks.register(celery)
     return celery
 
 

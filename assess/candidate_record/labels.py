@@ -19,6 +19,8 @@ EVENTS = {
     "file.downloaded": _l("Fichier téléchargé"),
     "assignment.created": _l("Évaluateur affecté"),
     "assignment.removed": _l("Affectation retirée"),
+    "assignment.withdrawn": _l("Évaluateur retiré (conflit d'intérêts)"),
+    "conflict.declared": _l("Lien avec un membre du jury déclaré"),
     "sheet.submitted": _l("Grille soumise"),
     "grade.changed": _l("Note modifiée"),
     "accommodation.requested": _l("Demande d'aménagement enregistrée"),

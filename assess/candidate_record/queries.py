@@ -14,7 +14,7 @@ from ..audit.models import AuditEvent
 from ..candidates.models import Enrolment
 from ..extensions import db
 from ..grading.models import CriterionMark, GradingSheet
-from ..juries.models import Assignment
+from ..juries.models import Assignment, ConflictOfInterest
 from ..results.models import BlockResult, TitleResult
 from ..sessions.models import Exam
 from ..submissions import deliverables
@@ -31,9 +31,15 @@ class ExamRecord:
     links: list[SubmittedLink] = field(default_factory=list)  # newest first
     extension: DeadlineExtension | None = None
     expected: tuple = ()  # the deliverables the épreuve expects (submissions.deliverables)
+    # Active ones first; a withdrawn one (conflict of interest) is shown as such, its sheet
+    # kept as evidence but counting for nothing.
     assignments: list[Assignment] = field(default_factory=list)
     result: BlockResult | None = None
     attendance: ExamAttendance | None = None
+
+    @property
+    def active_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.withdrawn_at is None]
 
 
 @dataclass
@@ -78,7 +84,7 @@ def record_of(enrolment: Enrolment) -> Record:
         .options(joinedload(Assignment.juror),
                  joinedload(Assignment.sheet).selectinload(GradingSheet.marks)
                  .joinedload(CriterionMark.criterion))
-        .order_by(Assignment.id)).unique()
+        .order_by(Assignment.withdrawn_at.is_not(None), Assignment.id)).unique()
     for a in assignments:
         if a.exam_id in by_exam:
             by_exam[a.exam_id].assignments.append(a)
@@ -110,12 +116,14 @@ def history(enrolment: Enrolment, limit: int = HISTORY_LIMIT
     assignments = select(Assignment.id).where(Assignment.enrolment_id == eid)
     sheets = select(GradingSheet.id).where(GradingSheet.assignment_id.in_(assignments))
     marks = select(CriterionMark.id).where(CriterionMark.sheet_id.in_(sheets))
+    conflicts = select(ConflictOfInterest.id).where(ConflictOfInterest.enrolment_id == eid)
     actor = aliased(User)
     rows = db.session.execute(
         select(AuditEvent, actor).outerjoin(actor, AuditEvent.actor_id == actor.id)
         .where(or_(about("User", [candidate.user_id]), about("Candidate", [candidate.id]),
                    about("Enrolment", [eid]), about("Submission", submissions),
                    about("StoredFile", files), about("Assignment", assignments),
-                   about("GradingSheet", sheets), about("CriterionMark", marks)))
+                   about("GradingSheet", sheets), about("CriterionMark", marks),
+                   about("ConflictOfInterest", conflicts)))
         .order_by(AuditEvent.id.desc()).limit(limit))
     return [(event, user) for event, user in rows]

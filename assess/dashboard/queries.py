@@ -24,6 +24,10 @@ from ..submissions.models import StoredFile, Submission
 
 PAGE_SIZE = 50
 
+# The assignments that count: one withdrawn after a conflict of interest was declared is
+# neither a sheet to wait for nor a grade (its draft or sheet is kept as evidence only).
+ACTIVE = Assignment.withdrawn_at.is_(None)
+
 
 @dataclass
 class Filters:
@@ -137,7 +141,8 @@ def exam_progress(session_id: int, exams: list[Exam]) -> list[ExamProgress]:
             select(Assignment.exam_id, func.count(Assignment.id), func.count(submitted))
             .join(Enrolment, Enrolment.id == Assignment.enrolment_id)
             .outerjoin(GradingSheet, GradingSheet.assignment_id == Assignment.id)
-            .where(Enrolment.session_id == session_id).group_by(Assignment.exam_id)):
+            .where(Enrolment.session_id == session_id, ACTIVE)
+            .group_by(Assignment.exam_id)):
         by_exam[exam_id].sheets, by_exam[exam_id].sheets_submitted = total, done
     return list(by_exam.values())
 
@@ -166,7 +171,7 @@ def counts(session_id: int, progress: list[ExamProgress]) -> Counts:
         select(func.count(Assignment.id), func.count(draft), func.count(submitted))
         .join(Enrolment, Enrolment.id == Assignment.enrolment_id)
         .outerjoin(GradingSheet, GradingSheet.assignment_id == Assignment.id)
-        .where(Enrolment.session_id == session_id)).one()
+        .where(Enrolment.session_id == session_id, ACTIVE)).one()
     result.sheets_submitted, result.sheets_draft = done, drafts
     result.sheets_not_started = total - drafts - done
     result.disagreements = disagreements(session_id)
@@ -181,7 +186,7 @@ def disagreements(session_id: int) -> int:
         .join(GradingSheet, GradingSheet.assignment_id == Assignment.id)
         .join(CriterionMark, CriterionMark.sheet_id == GradingSheet.id)
         .join(Enrolment, Enrolment.id == Assignment.enrolment_id)
-        .where(Enrolment.session_id == session_id,
+        .where(Enrolment.session_id == session_id, ACTIVE,
                GradingSheet.status == SheetStatus.SUBMITTED, CriterionMark.level.is_not(None))
         .group_by(Assignment.enrolment_id, Assignment.exam_id, CriterionMark.criterion_id)
         .having(func.count(distinct(CriterionMark.level)) > 1)
@@ -205,7 +210,7 @@ def timeline(session_id: int) -> list[tuple[date, int, int]]:
             select(func.date(GradingSheet.submitted_at), func.count(GradingSheet.id))
             .join(Assignment, Assignment.id == GradingSheet.assignment_id)
             .join(Enrolment, Enrolment.id == Assignment.enrolment_id)
-            .where(Enrolment.session_id == session_id,
+            .where(Enrolment.session_id == session_id, ACTIVE,
                    GradingSheet.status == SheetStatus.SUBMITTED)
             .group_by(func.date(GradingSheet.submitted_at))):
         per_day[_as_date(day)][1] += n
@@ -259,7 +264,7 @@ def _status_condition(session_id: int, status: str):
                       .outerjoin(GradingSheet, and_(
                           GradingSheet.assignment_id == Assignment.id,
                           GradingSheet.status == SheetStatus.SUBMITTED))
-                      .where(Assignment.enrolment_id == Enrolment.id,
+                      .where(Assignment.enrolment_id == Enrolment.id, ACTIVE,
                              GradingSheet.id.is_(None)))
     pairs = _enrolled_pairs(session_id)
     files = _current_files(session_id)
@@ -323,7 +328,7 @@ def candidate_rows(session_id: int, exams: list[Exam], f: Filters, *,
         select(Assignment.enrolment_id, Assignment.exam_id, func.count(Assignment.id),
                func.count(submitted))
         .outerjoin(GradingSheet, GradingSheet.assignment_id == Assignment.id)
-        .where(Assignment.enrolment_id.in_(page_ids))
+        .where(Assignment.enrolment_id.in_(page_ids), ACTIVE)
         .group_by(Assignment.enrolment_id, Assignment.exam_id))}
     accommodations = dict(db.session.execute(
         select(Accommodation.enrolment_id, Accommodation.status)

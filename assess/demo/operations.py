@@ -60,7 +60,7 @@ ACCOUNTS = (
     # A trainer of the demo centre: not external to it, and Léa Dupont's trainer (a
     # declared link), so the demo shows the rules and the allocation avoiding her.
     DemoAccount("jury3@demo.test", Role.JUROR, "Nadia", "Roux",
-                {"organisation": "Centre de démonstration", "profession": "Formatrice webmarketing",
+                {"organisation": CENTRE_NAME, "profession": "Formatrice webmarketing",
                  "is_professional": True, "works_for_certifier": False, "gender": Gender.FEMALE}),
     DemoAccount("candidat1@demo.test", Role.CANDIDATE, "Léa", "Dupont", {}),
     DemoAccount("candidat2@demo.test", Role.CANDIDATE, "Hugo", "Moreau", {}),

@@ -23,6 +23,7 @@ from ..referential.operations import latest_version
 from ..sessions.operations import ensure_allows
 from ..submissions.anonymity import ensure_numbers
 from .facts import has_conflict
+from .messages import notify_batch
 from .models import Assignment, juror_blocks, juror_centres
 from .permissions import can_assign, can_invite_juror, in_pool, sheet_submitted
 
@@ -132,17 +133,19 @@ def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:
 
 
 def assign_jurors(actor, enrolment, pairs) -> int:
-    """Assign each ``(exam, juror)`` pair; returns how many assignments are new."""
+    """Assign each ``(exam, juror)`` pair; returns how many assignments are new. Each juror
+    given new work is told once for the batch."""
     known = {(exam_id, juror_id) for exam_id, juror_id in db.session.execute(
         select(Assignment.exam_id, Assignment.juror_id)
         .where(Assignment.enrolment_id == enrolment.id))}
-    created = 0
+    created = []
     for exam, juror in pairs:
-        assign_juror(actor, enrolment, exam, juror)  # checks every pair, known or not
+        assignment = assign_juror(actor, enrolment, exam, juror)  # checks every pair
         if (exam.id, juror.id) not in known:
             known.add((exam.id, juror.id))
-            created += 1
-    return created
+            created.append(assignment)
+    notify_batch(created)
+    return len(created)
 
 
 def assign_selected(actor, enrolment, exams, jurors, selected: dict[int, list[str]]) -> int:

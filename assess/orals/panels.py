@@ -25,6 +25,7 @@ from ..audit.operations import record
 from ..extensions import db
 from ..i18n import day
 from ..juries import facts
+from ..juries.messages import notify_batch
 from ..juries.models import Assignment
 from ..juries.operations import assign_juror, unassign
 from ..juries.permissions import sheet_submitted
@@ -59,7 +60,10 @@ def save_panel(actor, session, slot: OralSlot, roles: Mapping[int, str]) -> bool
     mapping clears the panel). Returns whether anything changed."""
     _check(actor, session, slot)
     change = _checked_change(session, slot, roles)
-    return _apply(actor, session, slot, change)
+    created: list[Assignment] = []
+    changed = _apply(actor, session, slot, change, created)
+    notify_batch(created)
+    return changed
 
 
 def apply_to_room_day(actor, session, slot: OralSlot, roles: Mapping[int, str]
@@ -72,15 +76,16 @@ def apply_to_room_day(actor, session, slot: OralSlot, roles: Mapping[int, str]
     day_ = queries.paris_day(slot.starts_at)
     same = [s for s in queries.panel_board(slot.exam_part_id)
             if s.room == slot.room and queries.paris_day(s.starts_at) == day_]
-    done, left = 0, []
+    done, left, created = 0, [], []
     for other in same:
         try:
             change = _checked_change(session, other, roles)
         except PanelRefused as exc:
             left.append((other, exc.reason))
             continue
-        _apply(actor, session, other, change)
+        _apply(actor, session, other, change, created)
         done += 1
+    notify_batch(created)  # one e-mail per juror for the whole room and day
     return done, left
 
 
@@ -145,7 +150,8 @@ def _problems(session, slot, wanted, jurors) -> list[jury_rules.Problem]:
                                  queries.periods_of(wanted))
 
 
-def _apply(actor, session, slot: OralSlot, change: Change) -> bool:
+def _apply(actor, session, slot: OralSlot, change: Change, created: list) -> bool:
+    """Apply ``change``; the assignments it creates are added to ``created``."""
     old = panel_of(slot)
     if old == change.roles:
         return False
@@ -161,8 +167,9 @@ def _apply(actor, session, slot: OralSlot, change: Change) -> bool:
             slot.panel.append(OralPanelMember(juror_id=juror_id, role=role))
     db.session.flush()
     exam = slot.part.exam
-    for juror_id in change.roles:  # a no-op for a juror already assigned
-        assign_juror(actor, slot.enrolment, exam, change.jurors[juror_id])
+    assigned = {j for j in change.roles if _assignment(j, slot) is not None}
+    created.extend(assign_juror(actor, slot.enrolment, exam, change.jurors[juror_id])
+                   for juror_id in change.roles if juror_id not in assigned)
     record(actor, "oral.panel_changed", slot, session_id=session.id,
            old={"panel": _listed(old)},
            new={"panel": _listed(change.roles), "enrolment_id": slot.enrolment_id,

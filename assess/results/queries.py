@@ -73,7 +73,9 @@ def evaluator_levels(session_id: int) -> dict[tuple[int, int], Sheets]:
     """{(enrolment, block): {assignment id: {criterion code: level} or None}}.
 
     Every assigned evaluator appears, with None while their sheet is not submitted:
-    grading is blind, nothing is consolidated until everyone has submitted.
+    grading is blind, nothing is consolidated until everyone has submitted. An evaluator
+    taken off the work (``Assignment.withdrawn_at``) does not appear: their sheet, even
+    submitted, never counts.
     """
     rows = db.session.execute(
         select(Assignment.enrolment_id, Exam.block_id, Assignment.id, GradingSheet.id,
@@ -84,7 +86,9 @@ def evaluator_levels(session_id: int) -> dict[tuple[int, int], Sheets]:
                                       GradingSheet.status == SheetStatus.SUBMITTED))
         .outerjoin(CriterionMark, CriterionMark.sheet_id == GradingSheet.id)
         .outerjoin(Criterion, Criterion.id == CriterionMark.criterion_id)
-        .where(Enrolment.session_id == session_id, Exam.session_id == session_id)
+        # A withdrawn evaluator (conflict of interest) neither counts nor is waited for.
+        .where(Enrolment.session_id == session_id, Exam.session_id == session_id,
+               Assignment.withdrawn_at.is_(None))
     )
     grades: dict[tuple[int, int], Sheets] = defaultdict(dict)
     for enrolment_id, block_id, assignment_id, sheet_id, code, level in rows:

@@ -36,10 +36,13 @@ def can_download(user, stored_file) -> bool:
 
 
 def _is_assigned(juror_id: int, enrolment_id: int, exam_id: int) -> bool:
+    # A withdrawn assignment (a conflict of interest declared after allocation) no longer
+    # opens the candidate's files, whatever URL the juror kept.
     return bool(db.session.scalar(select(exists().where(
         Assignment.juror_id == juror_id,
         Assignment.enrolment_id == enrolment_id,
         Assignment.exam_id == exam_id,
+        Assignment.withdrawn_at.is_(None),
     ))))
 
 

@@ -122,11 +122,12 @@ def juror_zip_entries(juror, exam_id: int):
               & (Submission.exam_id == Assignment.exam_id))
         .join(StoredFile, StoredFile.submission_id == Submission.id)
         .where(Assignment.juror_id == juror.id, Assignment.exam_id == exam_id,
-               StoredFile.superseded_at.is_(None))
+               Assignment.withdrawn_at.is_(None), StoredFile.superseded_at.is_(None))
         .options(joinedload(Enrolment.candidate).joinedload(Candidate.user))
         .order_by(Enrolment.anonymous_number, Enrolment.id, StoredFile.deliverable)).all()
     assigned = db.session.scalar(select(Assignment.id).where(
-        Assignment.juror_id == juror.id, Assignment.exam_id == exam_id).limit(1))
+        Assignment.juror_id == juror.id, Assignment.exam_id == exam_id,
+        Assignment.withdrawn_at.is_(None)).limit(1))
     if assigned is None:
         return None, []
     return exam, [(e, f) for e, f in rows]

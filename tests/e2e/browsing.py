@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -37,3 +38,18 @@ def login(browser, base, email, console_errors: list[str]):
     page.wait_for_load_state()
     assert "/login" not in page.url, f"{email} could not log in"
     return page
+
+
+def compose_jury(admin, session_url: str, roles: dict[str, str]) -> str:
+    """Compose the session's jury from its page (``roles``: juror name -> « Président(e) »,
+    « Membre » or « — pas au jury »); returns the jury page's text after saving."""
+    admin.goto(session_url)
+    admin.get_by_role("link", name="Jury de la session").first.click()
+    admin.locator("#jury-session").get_by_role(
+        "button", name=re.compile("Composer ce jury|Modifier ce jury")).click()
+    for name, role in roles.items():
+        admin.get_by_label(name, exact=True).select_option(label=role)
+    admin.get_by_role("button", name="Enregistrer le jury").click()
+    admin.wait_for_load_state()
+    assert "Jury enregistré" in admin.content(), admin.content()
+    return admin.locator("#jury-session").inner_text()

@@ -290,3 +290,17 @@ def test_a_withdrawn_assignment_is_kept_with_its_draft(w, as_user, db):
     client.post(f"{url[:-len('/assign')]}/assignments/{assignment.id}/remove")
     db.session.expire_all()
     assert db.session.get(type(assignment), assignment.id).sheet is not None
+
+
+def test_the_assignment_page_tells_each_juror_once_per_batch(world, as_user, db):
+    from assess.notifications.models import Notification
+
+    w = world(candidates=1, jurors=2, assign_all=False)
+    enrolment = w.enrolments[0]
+    client = as_user(w.centre_admin)
+    url = f"/sessions/{w.session.id}/enrolments/{enrolment.id}/assign"
+    data = {f"exam-{x.id}": str(w.jurors[0].id) for x in w.session.exams}
+    assert client.post(url, data=data).status_code == 302
+    assert client.post(url, data=data).status_code == 302  # nothing new: no second e-mail
+    [note] = db.session.scalars(select(Notification).where(Notification.event == "assignments"))
+    assert note.recipient_id == w.jurors[0].id and note.subject == "3 nouvelles copies à évaluer"

@@ -246,3 +246,18 @@ def test_the_panels_page_runs_a_fixed_number_of_statements(db, orals, as_user, c
     with count_queries() as more:
         assert client.get(url).status_code == 200
     assert len(more) == len(few)
+
+
+def test_a_panel_for_the_room_and_day_tells_each_juror_once(db, orals, as_user):
+    from assess.notifications.models import Notification
+
+    w = orals
+    president, member = w.jurors[0], w.jurors[1]
+    response = post(as_user(w.centre_admin), w, w.slots[0],
+                    {president: "president", member: "member"}, scope="room_day")
+    assert response.status_code == 302
+    assert bloc3_jurors(db, w, w.enrolments[1]) == {president.id, member.id}
+    notes = db.session.scalars(select(Notification).where(Notification.event == "assignments")
+                               ).all()
+    assert sorted(n.recipient_id for n in notes) == sorted([president.id, member.id])
+    assert all(n.subject == "2 nouvelles copies à évaluer" for n in notes)

@@ -1,0 +1,81 @@
+"""The periodic reminder before the grading deadline, run by the worker's beat.
+
+Every ``REMINDER_EVERY`` seconds it finds, in one statement, the jurors with sheets not
+submitted for an épreuve whose ``grading_due_at`` is less than ``GRADING_REMINDER_HOURS``
+away and not passed, and queues one e-mail per juror and épreuve through the outbox. Its
+key (``grading_reminder:<juror>:exam:<id>``) makes it once: running again, or a deadline
+moved within the window, sends nothing more."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from celery import Celery
+from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+
+from workflows.session import ALLOWS
+
+from ..core.columns import utcnow
+from ..extensions import db
+from ..i18n import moment
+from ..notifications.operations import notify_many
+from ..outbox.relay import commit as commit_and_publish
+from .queries import Reminder, reminders_due
+
+log = logging.getLogger(__name__)
+
+REMINDER_TASK = "allocation.grading_reminders"
+REMINDER_EVENT = "grading_reminder"
+REMINDER_EVERY = 3600.0  # seconds between two looks: the window is counted in hours
+
+
+def queue_grading_reminders(now: datetime | None = None) -> int:
+    """Queue the reminders due at ``now`` (naive UTC); returns how many were looked at
+    (those already sent are left alone by their key). Does not commit."""
+    now = now or utcnow()
+    hours = int(current_app.config["GRADING_REMINDER_HOURS"])
+    due = reminders_due(now, hours, ALLOWS["grade"])
+    messages = [(r.juror_id, r.email, f"exam:{r.exam_id}", *_message(r)) for r in due]
+    if messages:
+        notify_many(REMINDER_EVENT, messages)
+    return len(messages)
+
+
+def _message(r: Reminder) -> tuple[str, str]:
+    with force_locale(r.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Rappel : grilles à soumettre avant le %(due)s", due=moment(r.due_at))
+        sheets = ngettext("%(num)d grille n'est pas encore soumise",
+                          "%(num)d grilles ne sont pas encore soumises", r.unsubmitted)
+        body = _("Bonjour %(name)s,\n\nPour la session « %(session)s », bloc %(block)d, "
+                 "%(sheets)s. Elles sont attendues avant le %(due)s.\n\n"
+                 "Retrouvez-les sur %(url)s\n", name=r.name, session=r.session_name,
+                 block=r.block, sheets=sheets, due=moment(r.due_at),
+                 url=current_app.config["BASE_URL"].rstrip("/") + "/jury/")
+    return subject, body
+
+
+def send_grading_reminders(task) -> int:
+    try:
+        count = queue_grading_reminders()
+        commit_and_publish()  # the e-mails leave now, not at the next sweep
+    except Exception:
+        db.session.rollback()
+        raise  # the next look, an hour later, tries again
+    if count:
+        log.info("grading reminders: %s juror × épreuve pair(s) looked at", count)
+    return count
+
+
+def register(celery: Celery) -> None:
+    celery.task(name=REMINDER_TASK, bind=True, acks_late=True, max_retries=0)(
+        send_grading_reminders)
+
+
+def schedule() -> dict:
+    """The beat entry (``assess.background.celery_app``)."""
+    return {"task": REMINDER_TASK, "schedule": REMINDER_EVERY,
+            # Reminders queued while no worker ran are useless once the next look is due.
+            "options": {"expires": REMINDER_EVERY}}
