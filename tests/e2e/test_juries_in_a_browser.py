@@ -62,6 +62,56 @@ def _compose_failing_then_passing_jury(admin, base, session_url) -> None:
     assert admin.get_by_role("button", name="Passer à la correction").is_enabled()
 
 
+def _active(instance, juror: str, candidate: str) -> int:
+    """Active assignments of a juror (by e-mail) to a candidate (by e-mail)."""
+    [(n,)] = _rows(instance, """
+        SELECT count(*) FROM assignments a
+        JOIN users j ON j.id = a.juror_id
+        JOIN enrolments e ON e.id = a.enrolment_id
+        JOIN candidates c ON c.id = e.candidate_id JOIN users u ON u.id = c.user_id
+        WHERE j.email = ? AND u.email = ? AND a.withdrawn_at IS NULL""", juror, candidate)
+    return n
+
+
+def _record_a_conflict(admin, session_url, instance) -> None:
+    """Karim Benali turns out to be Inès Lefèvre's colleague: he is taken off her work."""
+    assert _active(instance, "jury2@demo.test", "candidat3@demo.test") == 3
+    admin.goto(session_url)
+    admin.get_by_role("link", name="Conflits d'intérêts").first.click()
+    admin.get_by_label("Membre du jury").select_option(label="Benali Karim")
+    admin.get_by_label("Candidat", exact=True).select_option(label="Lefèvre Inès")
+    admin.get_by_label("Collègue du candidat").check()
+    admin.get_by_label(re.compile("^Précisions")).fill("Collègues chez Studio Social")
+    admin.get_by_role("button", name="Enregistrer ce lien").click()
+    admin.wait_for_load_state()
+    assert "Lien enregistré" in admin.content(), admin.content()
+    reassign = admin.locator("section[aria-labelledby=reassign-title]").inner_text()
+    assert reassign.count("Lefèvre") >= 1 and "Choisir un autre évaluateur" in reassign
+    assert _active(instance, "jury2@demo.test", "candidat3@demo.test") == 0
+
+
+def _allocate(admin, session_url, instance) -> None:
+    admin.goto(session_url)
+    admin.get_by_role("link", name="Répartition des copies").first.click()
+    admin.get_by_role("button", name="Répartir automatiquement").click()
+    admin.wait_for_load_state()
+    assert re.search(r"\d+ affectations créées", admin.content()), admin.content()
+    pending = admin.locator("section#restantes").inner_text()
+    assert "Chaque copie a ses évaluateurs." in pending, pending
+    # Two evaluators per written work, and the conflicted pairs avoided.
+    [(short,)] = _rows(instance, """
+        SELECT count(*) FROM (SELECT a.enrolment_id, a.exam_id, count(*) AS n
+        FROM assignments a JOIN exams x ON x.id = a.exam_id JOIN blocks b ON b.id = x.block_id
+        WHERE a.withdrawn_at IS NULL AND b.number IN (1, 2)
+        GROUP BY a.enrolment_id, a.exam_id) WHERE n != 2""")
+    assert short == 0
+    assert _active(instance, "jury3@demo.test", "candidat1@demo.test") == 0  # her trainee
+    assert _active(instance, "jury2@demo.test", "candidat3@demo.test") == 0  # his colleague
+    assert _active(instance, "jury2@demo.test", "candidat1@demo.test") == 2  # blocs 1 and 2
+    workload = admin.locator("section[aria-labelledby=workload-title]").inner_text()
+    assert "Nadia Roux" in workload and "Karim Benali" in workload
+
+
 def _plan_the_oral_panels(admin, session_url, instance) -> None:
     [(day,)] = _rows(instance, "SELECT date(starts_at) FROM exam_parts WHERE kind = 'oral'")
     y, m, d = day.split("-")
@@ -84,8 +134,19 @@ def _plan_the_oral_panels(admin, session_url, instance) -> None:
     first.get_by_role("button", name="Appliquer à tous les créneaux de cette salle ce jour-là"
                       ).click()
     admin.wait_for_load_state()
-    assert "Jury appliqué à 3 créneau(x) de la salle « Salle Jury »" in admin.content()
+    # Karim Benali may not hear his colleague: her slot keeps no jury, and says why.
+    content = admin.content()
+    assert "Jury appliqué à 2 créneau(x) de la salle « Salle Jury »" in content, content
+    assert "Inès Lefèvre" in admin.locator(".flash-error").inner_text()
+    ines = admin.locator("article[id^=slot-]").filter(has_text="Inès Lefèvre")
+    ines.locator("summary").click()
+    ines.get_by_label(re.compile("^Sophie Martin")).select_option(label="Président(e)")
+    ines.get_by_label(re.compile("^Nadia Roux")).select_option(label="Membre")
+    ines.get_by_role("button", name="Enregistrer pour ce créneau").click()
+    admin.wait_for_load_state()
+    assert "Jury du créneau enregistré." in admin.content()
     assert admin.locator("article[id^=slot-]").filter(has_text="jury à composer").count() == 0
+    assert _active(instance, "jury3@demo.test", "candidat3@demo.test") == 3  # 1, 2 and the oral
 
 
 def test_juries_conflicts_allocation_panels_and_grading(platform, browser):
@@ -94,5 +155,7 @@ def test_juries_conflicts_allocation_panels_and_grading(platform, browser):
     admin = _login(browser, base, "centre@demo.test", console_errors)
     session_url = _session_url(admin, base)
     _compose_failing_then_passing_jury(admin, base, session_url)
+    _record_a_conflict(admin, session_url, instance)
+    _allocate(admin, session_url, instance)
     _plan_the_oral_panels(admin, session_url, instance)
     assert console_errors == []
