@@ -19,6 +19,7 @@ from ..submissions.anonymity import shown_name
 from .permissions import reach_condition
 
 MIN_SEARCH = 2
+MAX_SEARCH = 120
 MAX_RESULTS = 20
 
 
@@ -124,7 +125,9 @@ def search(juror, text: str, declared: set[int]) -> tuple[list[Choice], bool]:
     ``MIN_SEARCH`` characters), at most ``MAX_RESULTS``, and whether there were more: one
     statement. Never a list of everyone."""
     text = " ".join((text or "").split()).lower()
-    if len(text) < MIN_SEARCH:
+    # A name is short and printable: a crafted search (NUL bytes, which PostgreSQL refuses,
+    # or a pattern too long for SQLite's LIKE) finds nobody rather than failing.
+    if len(text) < MIN_SEARCH or len(text) > MAX_SEARCH or not text.isprintable():
         return [], False
     like = f"%{_escape_like(text)}%"
     names = [func.lower(User.first_name + " " + User.last_name),

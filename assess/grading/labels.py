@@ -12,5 +12,16 @@ SHEET_STATUS = {
     SheetStatus.SUBMITTED: _l("grille soumise"),
 }
 
+# What the juror's list says of each assignment (queries.work_status).
+WORK_STATUS = {
+    "not_started": _l("non commencée"),
+    "draft": _l("brouillon"),
+    "submitted": _l("soumise"),
+    "withdrawn": _l("retiré(e)"),
+}
+
 FIELD_LABELS = {"level": _l("Niveau"), "observation": _l("Observation"),
-                "evidence": _l("Éléments de preuve")}
+                "evidence": _l("Éléments de preuve"),
+                "oral_evidence": _l("Éléments de preuve de la soutenance"),
+                "overall_comment": _l("Appréciation générale"),
+                "candidate_absent": _l("Candidat absent à l'oral")}

@@ -1,4 +1,5 @@
-"""Who may grade: only the juror an assignment names. Admins and candidates never grade here."""
+"""Who may grade: only the juror an assignment names. Admins and candidates never grade here
+(an admin of the session may only reopen a submitted sheet)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,17 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ..accounts.models import Role, User
 from ..candidates.models import Candidate, Enrolment
 from ..extensions import db
+from ..juries.facts import has_conflict
 from ..juries.models import Assignment
 from ..referential.models import Block
 from ..sessions.models import CertificationSession, Exam
-from .models import GradingSheet
+from ..sessions.permissions import can_view_session, load_session_for
+from .models import GradingSheet, SheetStatus
 
 
-def can_grade(user, assignment) -> bool:
-    """Open, save and submit the grille of ``assignment``: its own juror, nobody else.
-
-    Blind grading follows from this: a juror only ever reaches the sheet of their own
-    assignment, never another evaluator's sheet for the same work.
-    """
+def is_own(user, assignment) -> bool:
+    """``assignment`` names ``user`` as its juror. Blind grading follows from this: a juror
+    only ever reaches the sheet of their own assignment, never another evaluator's."""
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
@@ -28,6 +28,37 @@ def can_grade(user, assignment) -> bool:
         and assignment is not None
         and assignment.juror_id == user.id
     )
+
+
+def is_withdrawn(assignment) -> bool:
+    """Taken off the work (a link with the candidate declared after allocation)."""
+    return assignment is not None and assignment.withdrawn_at is not None
+
+
+def can_grade(user, assignment) -> bool:
+    """Save and submit the grille of ``assignment``: its own juror, unless withdrawn from
+    it. (A declared link with the candidate is checked too, by the loader and the
+    operation: it takes a query.)"""
+    return is_own(user, assignment) and not is_withdrawn(assignment)
+
+
+def can_open_sheet(user, assignment, conflicted: bool) -> bool:
+    """Read one's own grille. A juror withdrawn from the work still reads their sheet
+    (read-only, with why); a declared link otherwise hides the work entirely."""
+    return is_own(user, assignment) and (is_withdrawn(assignment) or not conflicted)
+
+
+def can_see_other_sheets(user, assignment) -> bool:
+    """The other evaluators' sheets for the same work, read-only: once one's own is
+    submitted (grading stays blind until then), and never when withdrawn."""
+    sheet = assignment.sheet
+    return (can_grade(user, assignment) and sheet is not None
+            and sheet.status == SheetStatus.SUBMITTED)
+
+
+def can_reopen(user, session) -> bool:
+    """Give a submitted sheet back to its juror: the admins of the session."""
+    return can_view_session(user, session)
 
 
 def scoped_assignments(user):
@@ -61,6 +92,23 @@ def load_assignment_for(user, assignment_id: int) -> Assignment:
             joinedload(Assignment.sheet).selectinload(GradingSheet.marks),
         )
     ).unique().one_or_none()
-    if assignment is None or not can_grade(user, assignment):
+    if assignment is None or not can_open_sheet(
+            user, assignment, has_conflict(user.id, assignment.enrolment_id)):
         abort(404)
     return assignment
+
+
+def load_sheet_for_admin(user, session_id: int, sheet_id: int) -> GradingSheet:
+    """A sheet of a session the admin manages (403 for another role, 404 if out of scope),
+    with its assignment, juror and épreuve."""
+    session = load_session_for(user, session_id)
+    sheet = db.session.scalars(
+        select(GradingSheet).join(GradingSheet.assignment).join(Assignment.exam)
+        .where(GradingSheet.id == sheet_id, Exam.session_id == session.id)
+        .options(contains_eager(GradingSheet.assignment).contains_eager(Assignment.exam),
+                 contains_eager(GradingSheet.assignment).joinedload(Assignment.juror),
+                 contains_eager(GradingSheet.assignment).joinedload(Assignment.enrolment))
+    ).one_or_none()
+    if sheet is None:
+        abort(404)
+    return sheet

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
+from ..core.columns import utcnow
 from ..extensions import db
+from ..juries.facts import conflicted_pairs
 from ..juries.models import Assignment
 from ..sessions.models import CertificationSession
+from ..submissions.labels import time_left
 from ..submissions.models import StoredFile, Submission, SubmittedLink
 from .labels import FIELD_LABELS
-from .operations import FIELDS, clean_text
+from .models import GradingSheet, SheetStatus
+from .operations import FIELDS, clean_text, sheet_values, stored_values
 from .permissions import scoped_assignments
 
 
@@ -54,7 +60,8 @@ def current_files(assignments) -> dict[tuple[int, int], list[StoredFile]]:
     return files
 
 
-def differences(form, stored: dict[int, dict], level_labels: dict[str, str]) -> list[dict]:
+def differences(form, stored: dict[int, dict], own: dict,
+                level_labels: dict[str, str]) -> list[dict]:
     """Lines where the typed values differ from the stored ones, for the conflict message."""
     rows = []
     typed_values = form.values()
@@ -62,10 +69,71 @@ def differences(form, stored: dict[int, dict], level_labels: dict[str, str]) -> 
         saved = stored.get(criterion.id, {})
         typed = typed_values[criterion.id]
         for name in FIELDS:
+            if name not in typed:
+                continue
             old, new = clean_text(saved.get(name)), clean_text(typed.get(name))
             if old != new:
                 if name == "level":
                     old, new = level_labels.get(old, old), level_labels.get(new, new)
                 rows.append({"what": criterion.code, "field": FIELD_LABELS[name],
                              "stored": old, "typed": new})
+    typed_own = form.sheet_fields()
+    for name, typed in typed_own.items():
+        old, new = own.get(name), typed
+        if name == "candidate_absent":
+            old, new = (yes_no(bool(old)), yes_no(bool(new)))
+        else:
+            old, new = clean_text(old), clean_text(new)
+        if old != new:
+            rows.append({"what": "", "field": FIELD_LABELS[name], "stored": old,
+                         "typed": new})
     return rows
+
+
+def yes_no(value: bool) -> str:
+    return _("oui") if value else _("non")
+
+
+def other_sheets(assignment) -> list[dict]:
+    """The other evaluators' submitted sheets for the same work (one query and one for
+    their marks), for the juror who submitted theirs (permissions.can_see_other_sheets)."""
+    rows = db.session.scalars(
+        select(Assignment).join(Assignment.sheet).join(Assignment.juror)
+        .where(Assignment.enrolment_id == assignment.enrolment_id,
+               Assignment.exam_id == assignment.exam_id, Assignment.id != assignment.id,
+               Assignment.withdrawn_at.is_(None),
+               GradingSheet.status == SheetStatus.SUBMITTED)
+        .options(contains_eager(Assignment.sheet).selectinload(GradingSheet.marks),
+                 contains_eager(Assignment.juror))
+        .order_by(GradingSheet.submitted_at, Assignment.id)).unique()
+    return [{"juror": a.juror, "sheet": a.sheet, "stored": stored_values(a.sheet),
+             "own": sheet_values(a.sheet)} for a in rows]
+
+
+def work_status(assignment, conflicted: set[tuple[int, int]]) -> str:
+    """not_started, draft, submitted or withdrawn (taken off, or a declared link)."""
+    if assignment.withdrawn_at is not None or (
+            (assignment.juror_id, assignment.enrolment_id) in conflicted):
+        return "withdrawn"
+    if assignment.sheet is None:
+        return "not_started"
+    return "submitted" if assignment.sheet.status == SheetStatus.SUBMITTED else "draft"
+
+
+def dashboard(user) -> dict:
+    """The juror's work per session and épreuve, with each one's status, the épreuve's
+    grading deadline and time left, and the files: five statements however many."""
+    assignments = assignments_of(user)
+    conflicted = conflicted_pairs({user.id}, {a.enrolment_id for a in assignments})
+    now = utcnow()
+    groups = []
+    for session, items in group_by_session(assignments):
+        exams: dict[int, dict] = {}
+        for a in items:
+            entry = exams.setdefault(a.exam_id, {
+                "exam": a.exam, "rows": [],
+                "time_left": time_left(a.exam.grading_due_at, now),
+                "overdue": a.exam.grading_due_at is not None and a.exam.grading_due_at <= now})
+            entry["rows"].append({"assignment": a, "status": work_status(a, conflicted)})
+        groups.append((session, sorted(exams.values(), key=lambda e: e["exam"].position)))
+    return {"groups": groups, "files": current_files(assignments)}

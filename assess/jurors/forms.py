@@ -53,7 +53,8 @@ class OwnProfileForm(_JurorFields):
     blocks = MultiCheckboxField(_l("Blocs que je peux évaluer"), coerce=int)
     affiliations = MultiCheckboxField(_l("Centres de formation dont je ne suis pas "
                                          "extérieur(e)"), coerce=int)
-    gender = RadioField(_l("Genre"), choices=GENDER_CHOICES, validators=[Optional()],
+    # No Optional(): it would wipe the « not a valid choice » error of a crafted value.
+    gender = RadioField(_l("Genre"), choices=GENDER_CHOICES,
                         default="")
 
     def profile(self) -> OwnProfile:

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select, update
 
 from rubrics.model import Scale
-from rubrics.scoring import PENDING, block_outcome, consolidate, title_outcome
+from rubrics.scoring import NOT_VALIDATED, PENDING, block_outcome, consolidate, title_outcome
 
 from ..accounts.models import User
 from ..audit.models import AuditEvent
@@ -55,6 +55,7 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
     db.session.commit()
 
     grades = q.evaluator_levels(session_id)
+    absent = q.absences(session_id)
     earlier = q.acquired_earlier(session_id)
     old_blocks = q.existing_block_results(session_id)
     old_titles = q.existing_title_results(session_id)
@@ -68,7 +69,10 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
             outcomes: dict[int, str] = {}
             for block_id in block_ids:
                 info = blocks[block_id]
-                row = _block_result(info, grades.get((enrolment_id, block_id)), scale)
+                if (enrolment_id, block_id) in absent:  # not sat: not validated, nothing graded
+                    row = (NOT_VALIDATED, {code: None for code in info.codes}, [])
+                else:
+                    row = _block_result(info, grades.get((enrolment_id, block_id)), scale)
                 block_rows[(enrolment_id, block_id)] = row
                 outcomes[info.number] = row[0]
                 counts[f"bloc_{row[0]}"] += 1

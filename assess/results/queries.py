@@ -13,6 +13,7 @@ from rubrics.model import Level, Rule, Scale
 from workflows.session import RESULTS_RELEASED
 
 from ..candidates.models import Candidate, Enrolment, enrolment_blocks
+from ..attendance.models import ExamAttendance
 from ..extensions import db
 from ..grading.models import CriterionMark, GradingSheet, SheetStatus
 from ..juries.models import Assignment
@@ -67,6 +68,14 @@ def enrolled_blocks(session_id: int) -> dict[int, tuple[int, list[int]]]:
 
 
 Sheets = dict[int, dict[str, str | None] | None]
+
+
+def absences(session_id: int) -> set[tuple[int, int]]:
+    """(enrolment, block) pairs whose épreuve the candidate did not sit (absent, recorded by
+    an admin or on the oral's sheet, or withdrawn): one statement."""
+    return set(tuple(row) for row in db.session.execute(
+        select(ExamAttendance.enrolment_id, Exam.block_id)
+        .join(Exam, Exam.id == ExamAttendance.exam_id).where(Exam.session_id == session_id)))
 
 
 def evaluator_levels(session_id: int) -> dict[tuple[int, int], Sheets]:

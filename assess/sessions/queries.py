@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from workflows.session import EXAMS, GRADING, SessionContext
 
 from ..accounts.models import Role, User
+from ..attendance.models import ExamAttendance
 from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..centres.models import TrainingCentre
 from ..composition import reports as composition
@@ -131,7 +132,7 @@ def session_assignments(session_id: int, enrolment_id: int | None = None) -> lis
 # -- what the lifecycle's guards read (SessionContext) --------------------------------
 def results_basis(session_id: int) -> str:
     """What the session's results are computed from, in one statement: enrolments and their
-    blocs, assignments, and the submitted sheets (how many, and the sum of their versions:
+    blocs, active assignments, absences, and the submitted sheets (how many, and the sum of their versions:
     every change to a sheet bumps its version). Drafts do not count (grading is blind: a
     draft changes no result). Equal bases, equal inputs."""
     enrolments = select(Enrolment.id).where(Enrolment.session_id == session_id)
@@ -151,8 +152,11 @@ def results_basis(session_id: int) -> str:
                                                        Assignment.withdrawn_at.is_(None))),
         scalar(select(func.count()).select_from(sheets)),
         scalar(select(func.coalesce(func.sum(sheets.c.version), 0))),
+        # An absence recorded (or cleared) changes a bloc's outcome.
+        scalar(select(func.count(ExamAttendance.id))
+               .where(ExamAttendance.enrolment_id.in_(enrolments))),
     )).one()
-    return "e{}/b{}/a{}/s{}/v{}".format(*row)
+    return "e{}/b{}/a{}/s{}/v{}/x{}".format(*row)
 
 
 def pending_count(session_id: int) -> int:

@@ -104,6 +104,13 @@ def _pages(w, db):
         (w.admin, "/centres/new"),
         (w.admin, f"/centres/{w.centre.id}"),
         (w.admin, "/compte"),
+        (w.admin, f"/sessions/{w.session.id}/jury/modifier"),
+        (w.admin, f"/sessions/{w.session.id}/jury"),
+        (w.admin, f"/sessions/{w.session.id}/conflits"),
+        (w.admin, f"/sessions/{w.session.id}/repartition"),
+        (w.admin, f"/jurys/membres/{w.jurors[0].id}"),
+        (w.jurors[0], "/jury/profil"),
+        (w.jurors[0], "/jury/conflits"),
         (w.jurors[0], f"/jury/evaluations/{grading.id}"),
         (w.candidates[0], "/candidat/"),
     ]

@@ -38,12 +38,28 @@ def test_the_public_list_names_real_endpoints():
     assert PUBLIC <= endpoints
 
 
-@pytest.mark.parametrize(("endpoint", "rule", "method"),
-                         [r for r in ROUTES if r[0] not in PUBLIC])
-def test_anonymous_is_sent_to_login(client, endpoint, rule, method):
+# Called by the page's script, not by a person: a redirect to the login page would be
+# followed silently by fetch(); they answer 401 in JSON and the page says what to do.
+JSON_ENDPOINTS = {"grading.draft"}
+
+
+def _url(rule: str) -> str:
     # Any argument will do: the login check comes before the object is looked up.
     url = re.sub(r"<int:\w+>", "1", rule)
-    url = re.sub(r"<(?:\w+:)?\w+>", "x", url)
+    return re.sub(r"<(?:\w+:)?\w+>", "x", url)
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"),
+                         [r for r in ROUTES if r[0] in JSON_ENDPOINTS])
+def test_anonymous_gets_a_401_in_json_from_script_endpoints(client, endpoint, rule, method):
+    response = client.open(_url(rule), method=method)
+    assert response.status_code == 401 and response.is_json
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"),
+                         [r for r in ROUTES if r[0] not in PUBLIC | JSON_ENDPOINTS])
+def test_anonymous_is_sent_to_login(client, endpoint, rule, method):
+    url = _url(rule)
     response = client.open(url, method=method)
     assert response.status_code == 302, f"{method} {url} ({endpoint}) answered {response.status_code}"
     assert "/login" in response.headers["Location"]

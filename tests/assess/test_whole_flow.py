@@ -53,9 +53,11 @@ def _step(admin_c, db, session, action, expected):
 def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
     centre = create_centre("Centre du parcours")
     admin = create_user("centre_admin", centre=centre)
-    juror = create_user("juror")
+    juror = create_user("juror", is_professional=True)
+    second = create_user("juror")  # sits on the jury, grades nothing here
     candidate_user = create_user("candidate", centre=centre, last_name="Parcours")
-    db.session.execute(juror_centres.insert().values(juror_id=juror.id, centre_id=centre.id))
+    for j in (juror, second):
+        db.session.execute(juror_centres.insert().values(juror_id=j.id, centre_id=centre.id))
     db.session.commit()  # the juror was invited for this centre: in its pool
 
     # 1. The admin creates a session; its three épreuves come from the référentiel.
@@ -94,6 +96,11 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
                             data={f"exam-{e.id}": str(juror.id) for e in session.exams})
     assert response.status_code == 302
     assert db.session.query(Assignment).filter_by(juror_id=juror.id).count() == 3
+    # ... and composes the session's jury: the juror presides, a second member sits.
+    response = admin_c.post(f"/sessions/{session.id}/jury/modifier", data={
+        "version": "", f"j{juror.id}": "president", f"j{second.id}": "member"})
+    assert response.status_code == 302
+    assert "règles respectées" in admin_c.get(response.location).get_data(as_text=True)
     _step(admin_c, db, session, "start_exams", SessionStatus.EXAMS)
 
     # 3. The candidate uploads the bloc 3 dossier and reads the SHA-256 receipt.
@@ -129,7 +136,7 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
         assert refused.status_code == 422
         assert f"Observation {ids[0]}" in refused.get_data(as_text=True)  # typing kept
         levels = {f"level_{i}": "acquis" for i in ids}
-        response = jury_c.post(url, data={"version": "0", "action": "submit", **typed, **levels})
+        response = jury_c.post(url, data={"version": "0", "action": "confirm", **typed, **levels})
         assert response.status_code == 302
     statuses = {s.status for s in db.session.scalars(select(GradingSheet))}
     assert statuses == {SheetStatus.SUBMITTED}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browsing import compose_jury
 from tests.e2e.browsing import login as _login
 from tests.processes import wait_until
 
@@ -103,6 +104,14 @@ def _upload_dossier(candidate, tmp_path: Path) -> None:
     assert hashlib.sha256(PDF).hexdigest() in candidate.content()  # the receipt
 
 
+def _submit(juror) -> None:
+    """« Soumettre la grille » asks for confirmation with the levels, in a dialog."""
+    juror.get_by_role("button", name="Soumettre la grille").click()
+    dialog = juror.get_by_role("dialog")
+    dialog.get_by_role("button", name="Confirmer la soumission").click()
+    juror.wait_for_load_state()
+
+
 def _grade(juror, base) -> None:
     group = juror.locator("section.grading-session").filter(has_text=SESSION)
     with juror.expect_download() as download:
@@ -117,15 +126,13 @@ def _grade(juror, base) -> None:
         for i in range(boxes.count()):
             boxes.nth(i).fill(f"Observation {n}.{i}")
         if n == 0:  # a validation error keeps everything typed
-            juror.get_by_role("button", name="Soumettre la grille").click()
-            juror.wait_for_load_state()
+            _submit(juror)
             assert "Indiquez un niveau pour chaque critère" in juror.content()
             assert juror.locator("textarea[name^='observation_']").first.input_value() == (
                 "Observation 0.0")
         for radio in juror.locator("input[type=radio][value=acquis]").all():
             radio.check()
-        juror.get_by_role("button", name="Soumettre la grille").click()
-        juror.wait_for_load_state()
+        _submit(juror)
         assert "soumise" in juror.content()
 
 
@@ -135,6 +142,9 @@ def test_the_whole_flow_in_a_browser(platform, browser, tmp_path):
     admin = _login(browser, base, "centre@demo.test", console_errors)
     session_url = _create_and_schedule(admin)       # step 1
     _enrol_and_assign(admin)                         # step 2
+    jury = compose_jury(admin, session_url, {"Sophie Martin": "Président(e)",
+                                             "Karim Benali": "Membre"})
+    assert "règles respectées" in jury
     _step(admin, session_url, "Démarrer les épreuves", "épreuves en cours")
     candidate = _login(browser, base, "candidat1@demo.test", console_errors)
     _upload_dossier(candidate, tmp_path)             # step 3

@@ -295,3 +295,10 @@ def test_the_juror_page_runs_a_fixed_number_of_statements(world, db, as_user, co
         return len(seen)
 
     assert statements(3) == statements(30)
+
+
+def test_the_grading_index_links_to_declaring_a_link_per_candidate(world, as_user, db):
+    w = world(candidates=1, jurors=1)
+    page = as_user(w.jurors[0]).get("/jury/").get_data(as_text=True)
+    assert "/jury/conflits" in page
+    assert f"/jury/conflits?assignment={w.assignments[0].id}" in page

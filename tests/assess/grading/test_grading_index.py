@@ -124,5 +124,62 @@ def test_query_count_does_not_grow_with_assignments(client, as_user, world, db,
         html = client.get("/jury/").get_data(as_text=True)
     assert html.count("/jury/evaluations/") == 6
     assert len(six) == len(two), (two, six)
-    assert len(six) == 5  # user, assignments (joined), épreuve parts, files, URLs
+    assert len(six) == 6  # user, assignments (joined), parts, declared links, files, URLs
 
+
+
+def test_work_is_listed_per_epreuve_with_status_deadline_and_time_left(client, as_user,
+                                                                      world, db):
+    from datetime import timedelta
+
+    w = world(candidates=2, jurors=1)
+    by = {(a.enrolment_id, a.exam.block.number): a for a in w.assignments}
+    first, second = w.enrolments
+    exams = {e.block.number: e for e in w.session.exams}
+    exams[1].grading_due_at = utcnow() + timedelta(days=3, hours=5)
+    exams[2].grading_due_at = utcnow() - timedelta(hours=1)
+    _add_sheet(by[(first.id, 1)])
+    _add_sheet(by[(second.id, 1)], SheetStatus.SUBMITTED)
+    by[(first.id, 2)].withdrawn_at = utcnow()
+    stored = _add_file(first, exams[3], w.candidates[0], "dossier-final.pdf")
+    db.session.commit()
+
+    as_user(w.jurors[0])
+    html = _page(client)
+    sections = {n: html[html.index(f'id="exam-{exams[n].id}"'):] for n in (1, 2, 3)}
+    sections = {n: s[:s.index("</section>")] for n, s in sections.items()}
+    bloc1, bloc2, bloc3 = sections[1], sections[2], sections[3]
+    assert "Bloc 1 — " in bloc1 and "Grilles à soumettre au plus tard le" in bloc1
+    assert "il reste 3 jours et" in bloc1  # 3 days and 4 or 5 hours, by the clock
+    assert "brouillon" in bloc1 and "soumise" in bloc1
+    assert "échéance dépassée" in bloc2 and "retiré(e)" in bloc2 and "à évaluer" in bloc2
+    assert "Pas de date limite de correction fixée" in bloc3
+    assert f'href="/fichiers/{stored.id}"' in bloc3 and "dossier-final.pdf" in bloc3
+    assert f'/jury/epreuves/{exams[3].id}/copies.zip' in bloc3
+    assert html.index(f'id="exam-{exams[1].id}"') < html.index(f'id="exam-{exams[3].id}"')
+
+
+def test_statements_are_the_same_for_3_and_30_assignments(client, as_user, world, db,
+                                                          count_queries):
+    from datetime import timedelta
+
+    def statements(candidates):
+        w = world(candidates=candidates, jurors=1)
+        for exam in w.session.exams:
+            exam.grading_due_at = utcnow() + timedelta(days=2)
+        for i, a in enumerate(w.assignments):
+            if i % 3 == 0:
+                _add_sheet(a, SheetStatus.SUBMITTED if i % 2 else SheetStatus.DRAFT)
+            if i % 4 == 1:
+                a.withdrawn_at = utcnow()
+            if i % 5 == 2:
+                _add_file(a.enrolment, a.exam, w.candidates[0])
+        db.session.commit()
+        assert len(w.assignments) == candidates * 3
+        as_user(w.jurors[0])
+        with count_queries() as seen:
+            html = client.get("/jury/").get_data(as_text=True)
+        assert html.count("/jury/evaluations/") == candidates * 3
+        return len(seen)
+
+    assert statements(1) == statements(10)

@@ -136,7 +136,7 @@ def test_submit_locks_the_sheet_and_a_second_post_is_refused(client, as_user, gr
     as_user(grading_world.jurors[0])
     response = client.post(sheet_url(a), data=form_data(
         a, default_level="acquis", observations={"CR1.1": "Première version"},
-        action="submit"))
+        action="confirm"))
     assert response.status_code == 302
     sheet = _sheet(db, a)
     assert sheet.status == SheetStatus.SUBMITTED and sheet.submitted_at is not None
@@ -147,7 +147,7 @@ def test_submit_locks_the_sheet_and_a_second_post_is_refused(client, as_user, gr
     assert "Soumettre la grille" not in html and "<textarea" not in html
 
     events_before = len(_events(db))
-    for action in ("save", "submit"):
+    for action in ("save", "submit", "confirm"):
         response = client.post(sheet_url(a), data=form_data(
             a, default_level="non_acquis", observations={"CR1.1": "Tentative après coup"},
             version=version, action=action))
@@ -201,16 +201,17 @@ def test_every_changed_mark_is_audited_with_old_and_new(client, as_user, grading
     version = _sheet(db, a).version
     client.post(sheet_url(a), data=form_data(
         a, default_level="acquis", observations={"CR1.1": "Approfondi"}, version=version,
-        action="submit"))
+        action="confirm"))
 
     sheet = _sheet(db, a)
     mark = next(m for m in sheet.marks if m.criterion.code == "CR1.1")
     changes = [e for e in _events(db, "grade.changed") if e.object_id == mark.id]
+    blank = {"evidence": None, "oral_evidence": None}
     assert [(e.old, e.new) for e in changes] == [
-        ({"level": None, "observation": "", "evidence": None},
-         {"level": "partiellement_acquis", "observation": "À approfondir", "evidence": None}),
-        ({"level": "partiellement_acquis", "observation": "À approfondir", "evidence": None},
-         {"level": "acquis", "observation": "Approfondi", "evidence": None}),
+        ({"level": None, "observation": "", **blank},
+         {"level": "partiellement_acquis", "observation": "À approfondir", **blank}),
+        ({"level": "partiellement_acquis", "observation": "À approfondir", **blank},
+         {"level": "acquis", "observation": "Approfondi", **blank}),
     ]
     for e in changes:
         assert e.object_type == "CriterionMark"
@@ -245,8 +246,8 @@ def test_grading_is_blind_between_evaluators_of_the_same_work(client, as_user, g
     db.session.commit()
     as_user(juror_a)
     client.post(sheet_url(a), data=form_data(
-        a, default_level="partiellement_acquis",
-        observations={"CR1.1": "Observation confidentielle du juré A"}, action="submit"))
+        a, default_level="acquis",
+        observations={"CR1.1": "Observation confidentielle du juré A"}, action="confirm"))
     assert _sheet(db, a).status == SheetStatus.SUBMITTED
 
     as_user(juror_b)
@@ -293,6 +294,6 @@ def test_the_page_loads_the_local_draft_script(client, as_user, grading_world):
 def test_marks_are_kept_one_per_criterion(db, grading_world, client, as_user):
     a = bloc_assignment(grading_world, 3)
     as_user(grading_world.jurors[0])
-    client.post(sheet_url(a), data=form_data(a, default_level="acquis", action="submit"))
+    client.post(sheet_url(a), data=form_data(a, default_level="acquis", action="confirm"))
     marks = db.session.scalars(select(CriterionMark)).all()
     assert sorted(m.criterion.code for m in marks) == ["CR3.1", "CR3.2", "CR3.3", "CR3.4"]

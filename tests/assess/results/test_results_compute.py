@@ -285,3 +285,29 @@ def test_a_recompute_audits_old_and_new_of_each_result_it_changes(db, world, cli
         {"outcome": "awarded"}, {"outcome": "not_awarded"})
     assert by_type["TitleResult"].object_id == title.id
     assert all(e.session_id == w.session.id and "recalcul" in e.reason for e in events)
+
+
+def test_an_absence_at_the_epreuve_counts_as_not_validated(db, world, client, as_user,
+                                                          grade_all, results_of):
+    """An absence recorded (on the oral's sheet or by an admin) makes the bloc not
+    validated whatever was graded, and the results computed before it stale."""
+    from datetime import date
+
+    from assess.attendance.models import Attendance, ExamAttendance
+    from assess.sessions.queries import results_basis
+
+    w = world(candidates=1)
+    grade_all(w)
+    before = results_basis(w.session.id)
+    bloc3 = w.assignments[2].exam
+    db.session.add(ExamAttendance(enrolment_id=w.enrolments[0].id, exam_id=bloc3.id,
+                                  status=Attendance.ABSENT, on_date=date.today()))
+    db.session.commit()
+    assert results_basis(w.session.id) != before
+
+    _compute(client, as_user, w)
+
+    blocks, title = results_of(w.enrolments[0])
+    assert blocks[1].outcome == "validated" and blocks[3].outcome == "not_validated"
+    assert blocks[3].disagreements == [] and set(blocks[3].criterion_levels.values()) == {None}
+    assert title.outcome == "not_awarded"
