@@ -149,6 +149,91 @@ def _plan_the_oral_panels(admin, session_url, instance) -> None:
     assert _active(instance, "jury3@demo.test", "candidat3@demo.test") == 3  # 1, 2 and the oral
 
 
+def _sheet_id(instance, juror: str, candidate: str, bloc: int) -> int:
+    [(assignment_id,)] = _rows(instance, """
+        SELECT a.id FROM assignments a
+        JOIN users j ON j.id = a.juror_id
+        JOIN enrolments e ON e.id = a.enrolment_id
+        JOIN candidates c ON c.id = e.candidate_id JOIN users u ON u.id = c.user_id
+        JOIN exams x ON x.id = a.exam_id JOIN blocks b ON b.id = x.block_id
+        WHERE j.email = ? AND u.email = ? AND b.number = ? AND a.withdrawn_at IS NULL""",
+        juror, candidate, bloc)
+    return assignment_id
+
+
+def _saved_observations(instance, assignment_id: int) -> list[str]:
+    return [o for (o,) in _rows(instance, """
+        SELECT m.observation FROM criterion_marks m JOIN grading_sheets s ON s.id = m.sheet_id
+        WHERE s.assignment_id = ? AND m.observation != '' ORDER BY m.id""", assignment_id)]
+
+
+def _status(page, text: str) -> None:
+    page.locator("[data-draft-status]").filter(has_text=text).wait_for(timeout=20_000)
+
+
+def _loses_nothing_offline(browser, base, instance, console_errors) -> None:
+    """Sophie Martin loses the network mid-form, closes the tab, and finds her text."""
+    sheet = _sheet_id(instance, "jury1@demo.test", "candidat1@demo.test", 1)
+    page = _login(browser, base, "jury1@demo.test", console_errors)
+    context = page.context
+    page.goto(f"{base}/jury/evaluations/{sheet}")
+    context.set_offline(True)
+    typed = "Audit solide, mais la veille concurrentielle reste superficielle."
+    page.locator("textarea[name^='observation_']").first.fill(typed)
+    page.locator("input[type=radio][value=partiellement_acquis]").first.check()
+    _status(page, "Pas de connexion")
+    assert _saved_observations(instance, sheet) == []
+    page.close()  # the tab closed while offline: the copy stays in this browser
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(f"{base}/jury/evaluations/{sheet}")
+    assert page.locator("textarea[name^='observation_']").first.input_value() == typed
+    assert "retrouvée dans ce navigateur" in page.locator(".draft-notice").inner_text()
+    _status(page, "Brouillon enregistré")
+    assert _saved_observations(instance, sheet) == [typed]
+
+
+def _stale_tab_keeps_its_text(browser, base, instance, console_errors):
+    """Karim Benali has the same sheet open in two tabs; the second save is refused."""
+    sheet = _sheet_id(instance, "jury2@demo.test", "candidat1@demo.test", 1)
+    first = _login(browser, base, "jury2@demo.test", console_errors)
+    second = first.context.new_page()
+    for page in (first, second):
+        page.goto(f"{base}/jury/evaluations/{sheet}")
+    first.locator("textarea[name^='observation_']").first.fill("Saisie du premier onglet.")
+    _status(first, "Brouillon enregistré")
+    typed = "Saisie du second onglet, plus complète."
+    second.locator("textarea[name^='observation_']").first.fill(typed)
+    notice = second.locator(".draft-notice")
+    notice.wait_for(timeout=20_000)
+    assert "enregistrée depuis un autre onglet" in notice.inner_text()
+    assert second.locator("textarea[name^='observation_']").first.input_value() == typed
+    assert _saved_observations(instance, sheet) == ["Saisie du premier onglet."]
+    notice.get_by_role("button", name="Enregistrer ma saisie à la place").click()
+    _status(second, "Brouillon enregistré")
+    assert _saved_observations(instance, sheet) == [typed]
+    return second, sheet
+
+
+def _expired_session_keeps_the_draft(page, base, instance, sheet) -> None:
+    """Karim's login session expires while he types: he logs in again, the draft is there."""
+    page.context.clear_cookies()
+    typed = "Écrit après l'expiration de la session."
+    page.locator("textarea[name^='observation_']").nth(1).fill(typed)
+    notice = page.locator(".draft-notice").filter(has_text="Votre session a expiré")
+    notice.wait_for(timeout=20_000)
+    assert "jeton" not in notice.inner_text()
+    notice.get_by_role("button", name="Se reconnecter").click()
+    page.get_by_label("Adresse e-mail").fill("jury2@demo.test")
+    page.get_by_label("Mot de passe").fill("demo")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/jury/evaluations/{sheet}"), page.url
+    assert page.locator("textarea[name^='observation_']").nth(1).input_value() == typed
+    _status(page, "Brouillon enregistré")
+    assert typed in _saved_observations(instance, sheet)
+
+
 def test_juries_conflicts_allocation_panels_and_grading(platform, browser):
     base, instance, _chromium = platform
     console_errors: list[str] = []
@@ -158,4 +243,9 @@ def test_juries_conflicts_allocation_panels_and_grading(platform, browser):
     _record_a_conflict(admin, session_url, instance)
     _allocate(admin, session_url, instance)
     _plan_the_oral_panels(admin, session_url, instance)
-    assert console_errors == []
+    _loses_nothing_offline(browser, base, instance, console_errors)
+    page, sheet = _stale_tab_keeps_its_text(browser, base, instance, console_errors)
+    _expired_session_keeps_the_draft(page, base, instance, sheet)
+    # The browser logs the refusals the scenario provokes (offline, 409, 401) as errors.
+    expected = ("ERR_INTERNET_DISCONNECTED", "409", "401")
+    assert [e for e in console_errors if not any(x in e for x in expected)] == []
