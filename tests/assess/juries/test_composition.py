@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assess.audit.models import AuditEvent
 from assess.core.columns import utcnow
 from assess.grading.models import GradingSheet, SheetStatus
-from assess.juries.models import ConflictOfInterest, Jury, JuryMember, LinkKind, juror_affiliations
+from assess.juries.models import ConflictOfInterest, Jury, LinkKind, juror_affiliations
 from assess.sessions.models import CertificationSession
 from tests.factories import compose_jury, create_user, valid_jury
 from workflows.session import SessionStatus as S
@@ -195,7 +195,7 @@ def test_a_stale_save_answers_409_and_keeps_the_choice(w, as_user, db):
     page = _page(stale)
     assert "modifié entre-temps" in page
     # The choice typed is still selected in the form.
-    assert f'<option selected value="member">' in page.split(f'id="j{c.id}"')[1][:400]
+    assert '<option selected value="member">' in page.split(f'id="j{c.id}"')[1][:400]
     assert {m.user_id for m in _jury(db, w).members} == {a.id, b.id}
 
 
