@@ -37,7 +37,8 @@ def settings_form(session, exams, **kwargs):
 
     for exam in exams:
         setattr(SettingsForm, due_name(exam), DateTimeLocalField(
-            _l("Date limite de correction"), format=DATETIME_LOCAL, validators=[Optional()]))
+            _l("Date limite de correction du bloc %(n)d", n=exam.block.number),
+            format=DATETIME_LOCAL, validators=[Optional()]))
     data = {"evaluators_per_work": session.evaluators_per_work,
             "max_sheets_per_juror": session.max_sheets_per_juror}
     data.update({due_name(x): _local(x.grading_due_at) for x in exams})

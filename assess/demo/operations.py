@@ -22,6 +22,7 @@ from ..candidates.operations import enrol_candidate
 from ..centres.models import TrainingCentre
 from ..core.inserts import insert_unless_exists
 from ..extensions import db
+from ..juries.composition import jury_of, save_jury
 from ..juries.models import (
     ConflictOfInterest,
     JurorAvailability,
@@ -30,7 +31,6 @@ from ..juries.models import (
     juror_blocks,
     juror_centres,
 )
-from ..juries.composition import jury_of, save_jury
 from ..juries.operations import assign_juror
 from ..sessions.models import CertificationSession, PartKind
 from ..sessions.operations import PartSchedule, create_session, schedule_exams, take_step

@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from rubrics.model import Level, Rule, Scale
 from workflows.session import RESULTS_RELEASED
 
-from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..attendance.models import ExamAttendance
+from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..extensions import db
 from ..grading.models import CriterionMark, GradingSheet, SheetStatus
 from ..juries.models import Assignment
