@@ -27,6 +27,7 @@ class Notification(db.Model):
         sa.CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_has_time"),
         sa.CheckConstraint("status != 'sending' OR claimed_at IS NOT NULL",
                            name="sending_has_claim"),
+        sa.Index("ix_notifications_unread", "recipient_id", "read_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,3 +47,17 @@ class Notification(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     claim_attempt: Mapped[int | None]
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # The in-app notification centre: when the recipient read it there, and the page it
+    # is about (a path on this platform).
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    link: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+# The optional e-mails a user chose not to receive, by kind (``notifications.kinds``):
+# convocations, results, appeals and security messages have no kind and always go out.
+email_opt_outs = sa.Table(
+    "email_opt_outs",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("kind", sa.String(40), primary_key=True),
+)

@@ -29,5 +29,8 @@ class OutboxMessage(db.Model):
     # died is taken over by the sweep.
     leased_until: Mapped[datetime | None] = mapped_column(sa.DateTime)
     done_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # Set aside after too many failed attempts (OUTBOX_MAX_ATTEMPTS): the sweep leaves it
+    # until an admin retries it from the dead-letter page.
+    dead_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
