@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from tests.e2e.browsing import compose_jury
 from tests.e2e.browsing import login as _login
 from tests.e2e.test_browser_flow import (
     SESSION,
@@ -124,6 +125,7 @@ def test_certifier_two_centres_and_a_session_the_other_centre_cannot_see(platfor
     assert _dashboard_state(admin, session_url) == "ouverte aux inscriptions"
     admin.goto(session_url)
     _enrol_and_assign(admin)
+    compose_jury(admin, session_url, {"Sophie Martin": "Président(e)", "Karim Benali": "Membre"})
     _plan_the_oral(admin, session_url)
     _step(admin, session_url, "Démarrer les épreuves", "épreuves en cours")
     assert _dashboard_state(admin, session_url) == "épreuves en cours"
