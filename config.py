@@ -77,6 +77,10 @@ class Config:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    # Certificates the SMTP server's is checked against (unset: the system's store), e.g.
+    # the internal CA of a company relay.
+    MAIL_CA_FILE = _env("MAIL_CA_FILE")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 30)
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "assess <no-reply@assess.localhost>")
     # Links in e-mails are built from this, since a worker has no request.
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
@@ -107,8 +111,17 @@ class Config:
     # Outbox rows not done after this many seconds are republished by the sweep.
     OUTBOX_SWEEP_AFTER = _env_int("OUTBOX_SWEEP_AFTER", 60)
     OUTBOX_SWEEP_INTERVAL = _env_int("OUTBOX_SWEEP_INTERVAL", 30)
-    # A row still not done after this many deliveries is left for an operator (last_error).
-    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 25)
+    # A row still not done after this many deliveries is a dead letter (``dead_at``): left
+    # alone by the sweep until an admin retries it from /admin/messages.
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    # Celery's retries of a transient failure (SMTP, database): exponential backoff from
+    # this many seconds, doubled each time up to OUTBOX_RETRY_BACKOFF_MAX, with jitter.
+    OUTBOX_RETRY_BACKOFF = _env_int("OUTBOX_RETRY_BACKOFF", 10)
+    OUTBOX_RETRY_BACKOFF_MAX = _env_int("OUTBOX_RETRY_BACKOFF_MAX", 600)
+    # Redis hands an unacknowledged task (acks_late) to another worker after this many
+    # seconds: longer than the longest task and the longest retry countdown, else a task
+    # still running would run twice at once.
+    BROKER_VISIBILITY_TIMEOUT = _env_int("BROKER_VISIBILITY_TIMEOUT", 2 * 3600)
     # Seconds a running delivery holds its row: a long task renews it as it reports
     # progress (its heartbeat); a worker that died is taken over once it lapses.
     OUTBOX_RUNNING_LEASE = _env_int("OUTBOX_RUNNING_LEASE", 60)
@@ -120,6 +133,9 @@ class Config:
     # Jurors with sheets not submitted are reminded once this many hours before an
     # épreuve's grading deadline (assess.allocation.tasks).
     GRADING_REMINDER_HOURS = _env_int("GRADING_REMINDER_HOURS", 48)
+    # Days before a hand-in deadline when candidates who handed in nothing are reminded.
+    DELIVERABLE_REMINDER_DAYS = tuple(
+        int(d) for d in (_env("DELIVERABLE_REMINDER_DAYS", "7,1") or "").split(",") if d.strip())
     # In tests, tasks may run in-process; never in production.
     CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 

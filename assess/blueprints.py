@@ -9,9 +9,11 @@ from .certification.views import bp as certification
 from .conflicts.views import bp as conflicts
 from .convocations.views import bp as convocations
 from .dashboard.views import bp as dashboard
+from .deadletters.views import bp as deadletters
 from .grading.views import bp as grading
 from .juries.views import bp as juries
 from .jurors.views import bp as jurors
+from .notifications.views import bp as notifications
 from .orals.views import bp as orals
 from .people.views import bp as people
 from .referential.views import bp as referential
@@ -22,4 +24,5 @@ from .web.views import bp as web
 
 BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
               juries, centres, submissions, grading, results, dashboard,
-              convocations, people, orals, jurors, conflicts, allocation)
+              convocations, people, orals, jurors, conflicts, allocation, deadletters,
+              notifications)

@@ -58,6 +58,7 @@ def run_worker(app: Flask, *, concurrency: int | None = None, pool: str | None =
     elif beat:
         beat_thread = _start_beat_thread(celery)
     _watch_parent()
+    quiet_routine_logs(options["loglevel"])
     worker = celery.Worker(**options)
     try:
         worker.start()
@@ -65,6 +66,20 @@ def run_worker(app: Flask, *, concurrency: int | None = None, pool: str | None =
         if beat_thread is not None:
             beat_thread.stop()
     return worker.exitcode or 0
+
+
+# Celery logs every task received and succeeded, and beat every task it sends, at INFO:
+# the sweep alone would write lines every OUTBOX_SWEEP_INTERVAL seconds. Above DEBUG, the
+# console keeps start-up, warnings and errors (failed tasks are logged at ERROR), and the
+# platform's own lines: one per e-mail sent, one per sweep that found rows to republish.
+ROUTINE_LOGGERS = ("celery.worker.strategy", "celery.app.trace", "celery.beat")
+
+
+def quiet_routine_logs(loglevel: str) -> None:
+    level = logging.WARNING if logging.getLevelName(loglevel.upper()) > logging.DEBUG \
+        else logging.NOTSET
+    for name in ROUTINE_LOGGERS:
+        logging.getLogger(name).setLevel(level)
 
 
 def _start_beat_thread(celery):

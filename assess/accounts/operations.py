@@ -15,7 +15,7 @@ from workflows.base import Refused
 from ..audit.operations import record
 from ..core.columns import utcnow
 from ..extensions import db
-from ..notifications.operations import notify
+from ..notifications.operations import note_for_new_accounts, notify
 from . import login_sessions, throttle
 from .models import Role, User
 from .passwords import (
@@ -73,6 +73,17 @@ def send_invitation(user: User) -> None:
     subject, body = _invitation_text(user.full_name, user.locale, token)
     # The token is part of the key: a new invitation (new token) is a new e-mail.
     notify("invitation", user, token[-24:], subject, body)
+
+
+@note_for_new_accounts
+def _invitation_note(user: User) -> str:
+    """Told to someone who has no password yet: the way in, not « connectez-vous »."""
+    url = link("/invitation/", make_token(user, INVITATION))
+    days = max(1, current_app.config["INVITATION_MAX_AGE"] // 86400)
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return "\n" + _("Vous n'avez pas encore choisi votre mot de passe : pour vous "
+                        "connecter, choisissez-le avec ce lien (valable %(days)d jours) :\n"
+                        "%(url)s\n", days=days, url=url)
 
 
 def _invitation_text(name: str, locale: str | None, token: str) -> tuple[str, str]:

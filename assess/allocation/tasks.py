@@ -40,7 +40,7 @@ def queue_grading_reminders(now: datetime | None = None) -> int:
     due = reminders_due(now, hours, ALLOWS["grade"])
     messages = [(r.juror_id, r.email, f"exam:{r.exam_id}", *_message(r)) for r in due]
     if messages:
-        notify_many(REMINDER_EVENT, messages)
+        notify_many(REMINDER_EVENT, messages, link="/jury/")
     return len(messages)
 
 

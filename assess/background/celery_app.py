@@ -12,6 +12,7 @@ from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES
 
 from ..allocation import tasks as allocation_tasks
+from ..submissions import scheduled_reminders as deliverable_reminders
 from ..outbox import tasks as outbox_tasks
 
 # kombu's filesystem transport with atomic writes and claims (see fs_transport.py).
@@ -35,7 +36,11 @@ def uses_filesystem_broker(config) -> bool:
 def broker_settings(config) -> dict:
     """Redis when REDIS_URL is set, else a filesystem queue under instance/ (no server)."""
     if not uses_filesystem_broker(config):
-        return {"broker_url": config["REDIS_URL"], "broker_transport_options": {}}
+        # Redis hands a task nobody acknowledged (acks_late: until it ran) to another
+        # worker after the visibility timeout: it must outlast the longest task and the
+        # longest retry countdown (a worker holds a task with a countdown, unacknowledged).
+        return {"broker_url": config["REDIS_URL"], "broker_transport_options": {
+            "visibility_timeout": visibility_timeout(config)}}
     base = Path(config["BROKER_DIR"])
     queue, control, claimed = base / "queue", base / "control", base / "claimed"
     for folder in (queue, control, claimed):
@@ -55,6 +60,16 @@ def broker_settings(config) -> dict:
         "worker_enable_remote_control": False,
         "worker_send_task_events": False,
     }
+
+
+def visibility_timeout(config) -> int:
+    timeout = int(config["BROKER_VISIBILITY_TIMEOUT"])
+    longest_wait = max(int(config["OUTBOX_RETRY_BACKOFF_MAX"]),
+                       int(config["NOTIFICATION_CLAIM_LEASE"]))
+    if timeout <= longest_wait:
+        raise ValueError(f"BROKER_VISIBILITY_TIMEOUT ({timeout} s) must be longer than the "
+                         f"longest task and retry countdown ({longest_wait} s)")
+    return timeout
 
 
 def load_handlers() -> None:
@@ -78,8 +93,14 @@ def celery_init_app(app: Flask) -> Celery:
         accept_content=["json"],
         task_ignore_result=True,
         result_backend=None,
+        # A task is acknowledged once it ran, not when a worker takes it: a worker that
+        # dies gives its tasks back. Every task of the platform is idempotent (outbox rows
+        # are keyed and skipped once done; reminders are keyed notifications), so one
+        # that was running when its worker was lost is handed out again.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
+        # One task reserved per worker process: no task waits behind a long one, nor is
+        # lost with a process that reserved many.
         worker_prefetch_multiplier=1,
         task_always_eager=app.config["CELERY_TASK_ALWAYS_EAGER"],
         task_eager_propagates=app.config.get("TESTING", False),
@@ -99,6 +120,7 @@ def celery_init_app(app: Flask) -> Celery:
                 "options": {"expires": max(sweep_every, 1.0)},
             },
             "grading-reminders": allocation_tasks.schedule(),
+            "deliverable-reminders": deliverable_reminders.schedule(),
         },
         beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
     )
@@ -106,8 +128,9 @@ def celery_init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery
     _dispose_engines_after_fork(app, celery)
     load_handlers()  # once per app, not on every delivery
-    outbox_tasks.register(celery)
+    outbox_tasks.register(celery, app.config)
     allocation_tasks.register(celery)
+    deliverable_reminders.register(celery)
     return celery
 
 

@@ -190,7 +190,7 @@ def _tell_admins(conflict, juror, enrolment, withdrawn) -> None:
                      name=admin.full_name, juror=juror.full_name, candidate=candidate,
                      session=session.name, kind=label(LINK_KINDS, conflict.kind),
                      exams=_exam_lines(withdrawn), link=link)
-        notify(ADMIN_EVENT, admin, f"conflict:{conflict.id}", subject, body)
+        notify(ADMIN_EVENT, admin, f"conflict:{conflict.id}", subject, body, link=link)
 
 
 def _tell_juror(conflict, juror, enrolment, withdrawn) -> None:
@@ -206,4 +206,5 @@ def _tell_juror(conflict, juror, enrolment, withdrawn) -> None:
                  "évaluateur.\n\nVos liens déclarés : %(link)s\n",
                  name=juror.full_name, candidate=candidate, session=session.name,
                  exams=_exam_lines(withdrawn), link=_link("conflicts.own_links"))
-    notify(JUROR_EVENT, juror, f"conflict:{conflict.id}", subject, body)
+    notify(JUROR_EVENT, juror, f"conflict:{conflict.id}", subject, body,
+           link=_link("conflicts.own_links"))

@@ -58,4 +58,5 @@ def send_convocation(payload: dict) -> None:
     convocation.ics_key, convocation.sent_at = ics_blob.key, utcnow()
     notify(EVENT, user, str(convocation.id), subject, body, attachments=[
         {"filename": f"{name}.pdf", "mime": "application/pdf", "key": pdf_blob.key},
-        {"filename": f"{name}.ics", "mime": "text/calendar", "key": ics_blob.key}])
+        {"filename": f"{name}.ics", "mime": "text/calendar", "key": ics_blob.key}],
+        link="/candidat/")

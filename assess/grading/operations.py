@@ -214,7 +214,8 @@ def _tell_juror_reopened(assignment, sheet: GradingSheet, reason: str) -> None:
                  "nouveau.\n", name=juror.full_name, session=exam.session.name,
                  n=exam.block.number, reason=reason)
     # One message per reopening: the version changes with each one.
-    notify("sheet_reopened", juror, f"sheet:{sheet.id}:v{sheet.version}", subject, body)
+    notify("sheet_reopened", juror, f"sheet:{sheet.id}:v{sheet.version}", subject, body,
+           link=f"/jury/evaluations/{assignment.id}")
 
 
 def _change(actor, assignment, values, expected_version, action: str,

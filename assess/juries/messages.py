@@ -45,7 +45,7 @@ def notify_batch(assignments: Iterable, batch_key: str | None = None) -> int:
         juror = users[juror_id]
         with force_locale(juror.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             subject, body = _batch_message(juror, counts[juror_id], exams, url)
-        notify(NOTIFY_EVENT, juror, f"batch:{batch_key}", subject, body)
+        notify(NOTIFY_EVENT, juror, f"batch:{batch_key}", subject, body, link=url)
     return len(counts)
 
 

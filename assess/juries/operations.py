@@ -91,7 +91,8 @@ def _tell_juror_about_pool(juror: User, actor) -> None:
                  "affecter à ses épreuves. Vous serez prévenu(e) de chaque affectation ; "
                  "connectez-vous avec votre compte habituel.\n",
                  name=juror.full_name, who=centre or _("Le certificateur"))
-    notify("juror_pool", juror, f"centre:{actor.centre_id or 0}", subject, body)
+    notify("juror_pool", juror, f"centre:{actor.centre_id or 0}", subject, body,
+           link="/jury/profil")
 
 
 def assign_juror(actor, enrolment, exam, juror: User) -> Assignment:

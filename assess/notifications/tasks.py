@@ -2,47 +2,83 @@
 
 A delivery claims the notification ("sending", with its time and the outbox attempt
 that claimed it) and commits before talking to the mail server, so that no lock is held
-during a slow SMTP exchange; it records "sent" only once the server accepted the message.
-A later delivery of the same outbox row (its worker died) finds the claim of an earlier
-attempt and sends again: the one window left is a worker killed after the server accepted
-and before "sent" was recorded, which gives one duplicate with the same Message-ID, never
-a loss.
+during a slow SMTP exchange, and so that two deliveries racing cannot both send: the
+conditional update lets one of them claim it. It records "sent" only once the server
+accepted the message. A later delivery of the same outbox row (its worker died) finds the
+claim of an earlier attempt: nobody can tell whether the server got the message before
+the worker died, so it sends again, with the same Message-ID, and logs a warning. The one
+window left is thus a worker killed after the server accepted and before "sent" was
+recorded: one duplicate with the same Message-ID, never a loss (README, "Messages").
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
+from ..accounts.models import User
 from ..core.columns import utcnow
 from ..extensions import db
-from ..outbox.handlers import TransientError, handler
+from ..outbox.handlers import TransientError, handler, on_dead, on_retry
 from ..storage import get_storage
 from . import mail
 from .models import Notification, NotificationStatus
 from .operations import SEND_TASK
+
+log = logging.getLogger(__name__)
 
 
 @handler(SEND_TASK)
 def send_notification(payload: dict) -> None:
     """Send the e-mail, however often the row is delivered."""
     nid = payload["notification_id"]
-    claimed_at = _claim(nid, payload.get("attempt", 0))
-    if claimed_at is None:
+    claimed = _claim(nid, payload.get("attempt", 0))
+    if claimed is None:
         return  # sent, or being sent by a live delivery
+    claimed_at, taken_over = claimed
     n = db.session.get(Notification, nid)
+    event, address = n.event, n.recipient_email
+    if taken_over:
+        log.warning("e-mail %s: an earlier delivery died while sending it; sending it again "
+                    "with the same Message-ID (the recipient may get it twice)", nid)
     try:
         mail.send(n.recipient_email, n.subject, n.body, message_id=mail.message_id_for(n),
-                  attachments=_attachments(n))
+                  attachments=_attachments(n), lang=_locale_of(n.recipient_id))
     except Exception as exc:
         _release(nid, claimed_at)  # back to pending: the retry sends it
         if isinstance(exc, OSError | smtplib.SMTPException):
             raise TransientError(f"{type(exc).__name__}: {exc}") from exc
         raise
     _mark_sent(nid, claimed_at)
+    log.info("e-mail sent: %s to %s", event, address)
+
+
+def _locale_of(user_id: int | None) -> str | None:
+    return db.session.scalar(select(User.locale).where(User.id == user_id)) if user_id else None
+
+
+@on_dead(SEND_TASK)
+def notification_failed(payload: dict) -> None:
+    """Its outbox row is a dead letter: the notification says it failed, not "sending"."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id == payload.get("notification_id"),
+               Notification.status.in_((NotificationStatus.PENDING, NotificationStatus.SENDING)))
+        .values(status=NotificationStatus.FAILED))
+
+
+@on_retry(SEND_TASK)
+def notification_retried(payload: dict) -> None:
+    """An admin retries it: pending again, no claim left (the next delivery sends it)."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id == payload.get("notification_id"),
+               Notification.status.in_((NotificationStatus.FAILED, NotificationStatus.SENDING)))
+        .values(status=NotificationStatus.PENDING, claimed_at=None, claim_attempt=None))
 
 
 def _attachments(n: Notification) -> list[tuple[str, str, bytes]]:
@@ -60,21 +96,23 @@ def _claim(nid: int, attempt: int):
     attempt of the same outbox row made it (that delivery's worker died: the outbox only
     delivers a row again once its lease lapsed or its message came back from a lost
     worker), or when it is older than NOTIFICATION_CLAIM_LEASE (a claim from elsewhere).
-    Returns the claim's time, or None."""
+    Returns (the claim's time, whether it took over a claim left "sending"), or None."""
     now = utcnow()
     lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_LEASE"])
     sending = Notification.status == NotificationStatus.SENDING
-    claimable = or_(
-        Notification.status == NotificationStatus.PENDING,
-        sending & (Notification.claim_attempt < attempt),
-        sending & (Notification.claimed_at < now - lease),
-    )
-    claimed = db.session.execute(
-        update(Notification).where(Notification.id == nid, claimable)
-        .values(status=NotificationStatus.SENDING, claimed_at=now, claim_attempt=attempt)
-    ).rowcount
+    values = {"status": NotificationStatus.SENDING, "claimed_at": now, "claim_attempt": attempt}
+    for claimable, taken_over in (
+            (Notification.status == NotificationStatus.PENDING, False),
+            (sending & or_(Notification.claim_attempt < attempt,
+                           Notification.claimed_at < now - lease), True)):
+        claimed = db.session.execute(
+            update(Notification).where(Notification.id == nid, claimable).values(**values)
+        ).rowcount
+        if claimed:
+            db.session.commit()
+            return now, taken_over
     db.session.commit()
-    return now if claimed else None
+    return None
 
 
 def _mark_sent(nid: int, claimed_at) -> None:

@@ -25,3 +25,26 @@ def handler(name: str):
         return fn
 
     return register
+
+
+# What a feature does when one of its rows becomes a dead letter, and when an admin
+# retries it (a notification shows as failed, then pending again). Called in the
+# transaction that changes the row, with the row's payload.
+ON_DEAD: dict[str, Callable[[dict], None]] = {}
+ON_RETRY: dict[str, Callable[[dict], None]] = {}
+
+
+def on_dead(name: str):
+    def register(fn: Callable[[dict], None]) -> Callable[[dict], None]:
+        ON_DEAD[name] = fn
+        return fn
+
+    return register
+
+
+def on_retry(name: str):
+    def register(fn: Callable[[dict], None]) -> Callable[[dict], None]:
+        ON_RETRY[name] = fn
+        return fn
+
+    return register

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.columns import utcnow
 from ..extensions import db
+from .handlers import ON_DEAD, ON_RETRY
 from .models import OutboxMessage
 
 
@@ -66,3 +67,44 @@ def renew_lease(outbox_id: int | None) -> None:
         db.session.execute(update(OutboxMessage)
                            .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
                            .values(leased_until=lease_end()))
+
+
+def mark_dead(outbox_id: int, error: str | None = None) -> bool:
+    """Set a row aside as a dead letter: its budget of OUTBOX_MAX_ATTEMPTS is spent. The
+    sweep and the relay leave it alone until an admin retries it; its feature's hook (a
+    notification shows as failed) runs in the same transaction. False when the row was
+    done or dead already."""
+    values: dict = {"dead_at": utcnow(), "leased_until": None}
+    if error is not None:
+        values["last_error"] = error[:2000]
+    changed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None),
+               OutboxMessage.dead_at.is_(None))
+        .values(**values)).rowcount
+    if not changed:
+        return False
+    task, payload = db.session.execute(select(OutboxMessage.task, OutboxMessage.payload)
+                                       .where(OutboxMessage.id == outbox_id)).one()
+    hook = ON_DEAD.get(task)
+    if hook is not None:
+        hook(dict(payload or {}))
+    return True
+
+
+def retry_dead(message: OutboxMessage) -> dict:
+    """Give a dead row a fresh budget of attempts and publish it once the caller's
+    transaction commits (``relay.commit``). The last error is kept until a delivery
+    succeeds. Returns what the row was, for the audit trail."""
+    previous = {"error": message.last_error, "attempts": message.attempts,
+                "dead_at": message.dead_at.isoformat() if message.dead_at else None}
+    message.dead_at = None
+    message.attempts = 0
+    message.dispatched_at = None
+    message.leased_until = None
+    hook = ON_RETRY.get(message.task)
+    if hook is not None:
+        hook(dict(message.payload or {}))
+    db.session.flush()
+    db.session.info.setdefault("outbox_pending", []).append(message.id)
+    return previous

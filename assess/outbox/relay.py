@@ -11,6 +11,7 @@ from sqlalchemy import event, or_, select, update
 from ..core.columns import utcnow
 from ..extensions import db
 from .models import OutboxMessage
+from .operations import mark_dead
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "outbox.deliver"
@@ -82,20 +83,58 @@ def _mark_dispatched(ids: list[int]) -> None:
         db.session.commit()
 
 
-def stale_ids(older_than_seconds: int) -> list[int]:
-    """Rows not done, not dispatched in the last ``older_than_seconds``, held by no live
-    delivery (no lease, or a lease its worker did not renew) and not given up
-    (``OUTBOX_MAX_ATTEMPTS``): published again by the periodic sweep."""
+def _stale(older_than_seconds: int):
+    """Rows not done and not dead, not dispatched in the last ``older_than_seconds``, held
+    by no live delivery (no lease, or a lease its worker did not renew)."""
     now = utcnow()
     limit = now - timedelta(seconds=older_than_seconds)
+    return (OutboxMessage.done_at.is_(None), OutboxMessage.dead_at.is_(None),
+            or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at < limit),
+            or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now),
+            OutboxMessage.created_at < limit)
+
+
+def stale_ids(older_than_seconds: int) -> list[int]:
+    """The rows the periodic sweep publishes again (a read; ``claim_stale`` takes them)."""
     max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
     return list(db.session.scalars(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.done_at.is_(None))
-        .where(or_(OutboxMessage.dispatched_at.is_(None), OutboxMessage.dispatched_at < limit))
-        .where(or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now))
-        .where(OutboxMessage.created_at < limit)
+        select(OutboxMessage.id).where(*_stale(older_than_seconds))
         .where(OutboxMessage.attempts < max_attempts)
-        .order_by(OutboxMessage.id)
-        .limit(500)
-    ))
+        .order_by(OutboxMessage.id).limit(SWEEP_BATCH)))
+
+
+SWEEP_BATCH = 500
+
+
+def claim_stale(older_than_seconds: int) -> list[int]:
+    """Take the stale rows for this sweep, and commit: returns the ids to publish.
+
+    On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``: a concurrent sweep
+    (two beats by mistake, a sweep run by hand) skips them instead of waiting, and finds
+    them dispatched once this one commits. The update re-checks that each row is still
+    stale, so on SQLite (one writer at a time, no row locks) the second sweep claims
+    nothing either. A row whose budget is spent (its worker died during its last
+    attempt) becomes a dead letter instead."""
+    max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    query = (select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.last_error)
+             .where(*_stale(older_than_seconds)).order_by(OutboxMessage.id).limit(SWEEP_BATCH))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = db.session.execute(query).all()
+    for outbox_id, _attempts, last_error in (r for r in rows if r.attempts >= max_attempts):
+        mark_dead(outbox_id, None if last_error else "worker lost during the last attempt")
+        log.error("outbox %s is a dead letter after %s attempts (%s)", outbox_id,
+                  max_attempts, last_error or "worker lost")
+    ids = _mark_claimed([r.id for r in rows if r.attempts < max_attempts],
+                        older_than_seconds)
+    db.session.commit()
+    return ids
+
+
+def _mark_claimed(ids: list[int], older_than_seconds: int) -> list[int]:
+    if not ids:
+        return []
+    claimed = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(ids), *_stale(older_than_seconds))
+        .values(dispatched_at=utcnow()).returning(OutboxMessage.id)).scalars()
+    return sorted(claimed)

@@ -68,4 +68,4 @@ def _notify_candidate(user, session) -> None:
             "Connectez-vous pour les consulter : %(link)s\n\n"
             "Ce message est envoyé automatiquement, merci de ne pas y répondre.",
             name=user.full_name, session=session.name, link=link)
-    notify(PUBLISHED_EVENT, user, f"session:{session.id}", subject, body)
+    notify(PUBLISHED_EVENT, user, f"session:{session.id}", subject, body, link=link)

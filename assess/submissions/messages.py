@@ -45,7 +45,8 @@ def send_receipt(candidate_user, stored, exam, deliverable_name: str, uploaded_b
             late=_("Ce dépôt est arrivé après la date limite : il est signalé en retard.\n")
             if stored.late else "",
             link=_link("submissions.receipt", file_id=stored.id))
-    notify(RECEIPT_EVENT, candidate_user, f"file:{stored.id}", subject, body)
+    notify(RECEIPT_EVENT, candidate_user, f"file:{stored.id}", subject, body,
+           link=_link("submissions.receipt", file_id=stored.id))
 
 
 def send_link_receipt(candidate_user, link, exam, deliverable_name: str) -> None:
@@ -58,7 +59,8 @@ def send_link_receipt(candidate_user, link, exam, deliverable_name: str) -> None
             "Ce message est envoyé automatiquement, merci de ne pas y répondre.",
             name=candidate_user.full_name, bloc=exam.block.number, what=deliverable_name,
             url=link.url, when=when(link.given_at, seconds=True))
-    notify(RECEIPT_EVENT, candidate_user, f"link:{link.id}", subject, body)
+    notify(RECEIPT_EVENT, candidate_user, f"link:{link.id}", subject, body,
+           link=_link("submissions.home"))
 
 
 def send_extension(candidate_user, extension, exam) -> None:
@@ -74,7 +76,8 @@ def send_extension(candidate_user, extension, exam) -> None:
             name=candidate_user.full_name, bloc=exam.block.number,
             until=when(extension.until), link=_link("submissions.home"))
     notify(EXTENSION_EVENT, candidate_user,
-           f"extension:{extension.id}:{extension.until:%Y%m%d%H%M}", subject, body)
+           f"extension:{extension.id}:{extension.until:%Y%m%d%H%M}", subject, body,
+           link=_link("submissions.home"))
 
 
 def check_outcome_text(stored) -> str:
@@ -103,4 +106,4 @@ def send_check_outcome(stored) -> None:
             "Ce message est envoyé automatiquement, merci de ne pas y répondre.",
             name=user.full_name, file=stored.original_name, bloc=exam.block.number,
             outcome=check_outcome_text(stored), link=_link("submissions.home"))
-    notify(CHECK_EVENT, user, f"file:{stored.id}", subject, body)
+    notify(CHECK_EVENT, user, f"file:{stored.id}", subject, body, link=_link("submissions.home"))

@@ -68,5 +68,5 @@ def send_reminders(actor, exam) -> int:
                      names=names, link=link)
         codes = ",".join(sorted(e.code for e in missing))
         messages.append((user.id, user.email, f"{prefix}{codes}", subject, body))
-    notify_many(EVENT, messages)
+    notify_many(EVENT, messages, link=link)
     return len(messages)

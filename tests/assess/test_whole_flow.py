@@ -163,5 +163,5 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
     # The receipt of the hand-in (step 3), then the results.
     assert [m["Subject"].split(" :")[0] for m in mails] == [
         "Accusé de dépôt", "Vos résultats de certification sont disponibles"]
-    assert "/resultats" in mails[1].get_content()
+    assert "/resultats" in mails[1].get_body(("plain",)).get_content()
     assert candidate_user.role == Role.CANDIDATE

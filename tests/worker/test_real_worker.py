@@ -172,7 +172,7 @@ def test_worker_sends_the_committed_notification(stack, web, worker):
     sent = eml_to(stack, f"relay-{stack.name}@example.test")
     assert len(sent) == 1, tail(log)
     assert sent[0]["Subject"] == "Convocation — épreuve écrite"
-    assert "votre épreuve a lieu lundi" in sent[0].get_content()
+    assert "votre épreuve a lieu lundi" in sent[0].get_body(("plain",)).get_content()
     fresh(db)
     status = db.session.scalar(select(Notification.status).where(
         Notification.recipient_email == f"relay-{stack.name}@example.test"))

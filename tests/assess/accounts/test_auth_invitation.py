@@ -24,7 +24,7 @@ def invited(make_user, db, mail_outbox):
                        first_name="Nina", last_name="Durand")
     relay.commit()
     assert len(mail_outbox) == 1
-    return user, link_path(mail_outbox[0].get_content(), "/invitation/")
+    return user, link_path(mail_outbox[0].get_body(("plain",)).get_content(), "/invitation/")
 
 
 def _set(client, path, password=NEW_PASSWORD, confirm=None):

@@ -39,7 +39,7 @@ def test_reset_end_to_end(client, make_user, db, mail_outbox):
     assert response.status_code == 302 and response.location == "/login"
     assert _notifications(db) == 1
     assert len(mail_outbox) == 1 and mail_outbox[0]["To"] == user.email
-    path = link_path(mail_outbox[0].get_content(), "/password/reset/")
+    path = link_path(mail_outbox[0].get_body(("plain",)).get_content(), "/password/reset/")
 
     page = client.get(path)
     assert page.status_code == 200
@@ -83,7 +83,7 @@ def test_no_mail_for_disabled_account(client, make_user, db, mail_outbox):
 def test_invited_account_may_use_reset_to_choose_a_password(client, make_user, mail_outbox):
     user = make_user("juror", password=None)
     _forgot(client, user.email)
-    path = link_path(mail_outbox[0].get_content(), "/password/reset/")
+    path = link_path(mail_outbox[0].get_body(("plain",)).get_content(), "/password/reset/")
     client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert logged_in_id(client) == str(user.id)
 
@@ -91,7 +91,7 @@ def test_invited_account_may_use_reset_to_choose_a_password(client, make_user, m
 def test_expired_reset_link(client, make_user, mail_outbox, app):
     user = make_user("juror")
     _forgot(client, user.email)
-    path = link_path(mail_outbox[0].get_content(), "/password/reset/")
+    path = link_path(mail_outbox[0].get_body(("plain",)).get_content(), "/password/reset/")
     app.config["PASSWORD_RESET_MAX_AGE"] = -1
     response = client.get(path)
     html = response.get_data(as_text=True)
@@ -102,7 +102,7 @@ def test_expired_reset_link(client, make_user, mail_outbox, app):
 def test_reset_link_dies_when_password_changes_otherwise(client, make_user, mail_outbox, db):
     user = make_user("juror")
     _forgot(client, user.email)
-    path = link_path(mail_outbox[0].get_content(), "/password/reset/")
+    path = link_path(mail_outbox[0].get_body(("plain",)).get_content(), "/password/reset/")
     user.password_hash = "changed"
     db.session.commit()
     assert client.get(path).status_code == 400

@@ -20,8 +20,8 @@ PASSWORD = "une phrase assez longue"
 
 
 def _invitation_path(message) -> str:
-    match = re.search(r"https?://[^/\s]+(/invitation/[\w.\-]+)", message.get_content())
-    assert match, message.get_content()
+    match = re.search(r"https?://[^/\s]+(/invitation/[\w.\-]+)", message.get_body(("plain",)).get_content())
+    assert match, message.get_body(("plain",)).get_content()
     return match.group(1)
 
 
@@ -39,7 +39,7 @@ def test_invite_creates_a_centre_admin_and_emails_the_link(as_user, w, db, mail_
                                                                None)
     assert (user.first_name, user.last_name) == ("Claire", "Martin")
     assert [m["To"] for m in mail_outbox] == ["claire.martin@example.org"]
-    assert "/invitation/" in mail_outbox[0].get_content()
+    assert "/invitation/" in mail_outbox[0].get_body(("plain",)).get_content()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.invited"))
     assert event.actor_id == w.admin.id and event.object_id == user.id
     page = as_user(w.admin).get(response.location).get_data(as_text=True)

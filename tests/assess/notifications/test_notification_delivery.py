@@ -63,7 +63,7 @@ class TestFileBackend:
         assert msg["From"] == app.config["MAIL_DEFAULT_SENDER"]
         assert msg["Subject"] == SUBJECT
         assert msg["Date"] is not None and msg["Message-ID"].endswith("@assess.localhost>")
-        assert msg.get_content() == BODY
+        assert msg.get_body(("plain",)).get_content() == BODY
 
     def test_each_message_gets_its_own_file(self, app):
         mail.send("a@example.test", "un", "corps")
@@ -75,7 +75,7 @@ def test_memory_backend_keeps_the_message(mail_outbox):
     mail.send("camille@example.test", SUBJECT, BODY)
     assert len(mail_outbox) == 1
     assert mail_outbox[0]["Subject"] == SUBJECT
-    assert mail_outbox[0].get_content() == BODY
+    assert mail_outbox[0].get_body(("plain",)).get_content() == BODY
 
 
 def test_unknown_backend_is_refused(app, monkeypatch):
@@ -182,3 +182,19 @@ def test_outbox_row_names_the_send_task(db, queued):
     assert message.task == SEND_TASK
     assert message.payload == {"notification_id": queued.id}
     assert message.key == f"notify:results.published:{queued.recipient_id}:session:1"
+
+
+def test_every_message_has_a_text_part_and_the_same_words_in_html(app):
+    """The HTML alternative says what the text says, links clickable, markup escaped, in
+    the recipient's language."""
+    with app.test_request_context():
+        msg = mail.build_message("camille@example.test", "Résultats <publiés>",
+                                 "Bonjour Camille,\n\nVos résultats : https://assess.example/"
+                                 "resultats.\nÀ bientôt <script>x</script>", lang="en")
+    plain = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "https://assess.example/resultats." in plain
+    assert '<a href="https://assess.example/resultats"' in html  # the full stop left out
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "Résultats &lt;publiés&gt;" in html and 'lang="en"' in html
+    assert "Do not reply" in html or "Ne répondez pas" in html

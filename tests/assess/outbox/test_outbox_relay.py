@@ -14,7 +14,7 @@ from assess.outbox import relay
 from assess.outbox.handlers import HANDLERS, TransientError
 from assess.outbox.models import OutboxMessage
 from assess.outbox.operations import enqueue
-from assess.outbox.tasks import MAX_RETRIES, SWEEP_TASK, deliver_outbox
+from assess.outbox.tasks import SWEEP_TASK, deliver_outbox
 
 TASK = "test.record"
 
@@ -141,7 +141,7 @@ def test_stale_ids_selects_rows_stuck_long_enough(app, db):
                                       leased_until=now - timedelta(seconds=1)),
         "done": OutboxMessage(task=TASK, key="e", created_at=old, done_at=now),
         "just created": OutboxMessage(task=TASK, key="f", created_at=now),
-        "given up": OutboxMessage(task=TASK, key="g", created_at=old,
+        "given up": OutboxMessage(task=TASK, key="g", created_at=old, dead_at=old,
                                   attempts=app.config["OUTBOX_MAX_ATTEMPTS"]),
     }
     db.session.add_all(rows.values())
@@ -161,15 +161,16 @@ def test_transient_error_is_retried_and_recorded(db, calls):
     assert done.last_error == "TransientError: smtp down"  # kept: it says what happened
 
 
-def test_transient_error_every_time_gives_up_after_max_retries(db, calls):
-    calls.failures.extend(TransientError(f"down {i}") for i in range(MAX_RETRIES + 1))
+def test_transient_error_every_time_gives_up_after_max_attempts(app, db, calls):
+    budget = app.config["OUTBOX_MAX_ATTEMPTS"]
+    calls.failures.extend(TransientError(f"down {i}") for i in range(budget + 1))
     message = enqueue(TASK, {"n": 1}, key="k-1")
     with pytest.raises(TransientError):  # eager mode in tests propagates the failure
         relay.commit()
     stuck = row(db, message.id)
-    assert stuck.done_at is None
-    assert stuck.attempts == MAX_RETRIES + 1
-    assert stuck.last_error == f"TransientError: down {MAX_RETRIES}"
+    assert stuck.done_at is None and stuck.dead_at is not None  # a dead letter
+    assert stuck.attempts == budget
+    assert stuck.last_error == f"TransientError: down {budget - 1}"
 
 
 def test_worker_schedules_retry_with_backoff(app, db, calls):
@@ -188,10 +189,11 @@ def test_worker_schedules_retry_with_backoff(app, db, calls):
         return Retry()
 
     task = SimpleNamespace(request=SimpleNamespace(retries=2, is_eager=False),
-                           max_retries=MAX_RETRIES, retry=retry)
+                           max_retries=None, retry=retry, retry_backoff=10,
+                           retry_backoff_max=600, retry_jitter=True)
     with pytest.raises(Retry):
         deliver_outbox(task, message.id)
-    assert scheduled["countdown"] == 40
+    assert 20 <= scheduled["countdown"] <= 40  # 10 × 2², with jitter in its upper half
     assert isinstance(scheduled["exc"], TransientError)
     stuck = row(db, message.id)
     assert stuck.last_error == "TransientError: smtp down"

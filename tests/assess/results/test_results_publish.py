@@ -78,7 +78,7 @@ def test_publish_releases_results_and_mails_each_candidate_once(db, computed, cl
     assert sorted(m["To"] for m in mail_outbox) == sorted(u.email for u in w.candidates)
     message = mail_outbox[0]
     assert message["Subject"] == "Vos résultats de certification sont disponibles"
-    body = message.get_content()
+    body = message.get_body(("plain",)).get_content()
     assert app.config["BASE_URL"].rstrip("/") + "/resultats" in body
     assert "obtenu" not in body and "validé" not in body  # read on the platform only
 
