@@ -118,9 +118,15 @@ class OwnRedis:
     def __init__(self, tmp: Path):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.tmp = tmp
         self.log = tmp / f"redis-{self.port}.log"
+        self.proc = None
+        self.start()
+
+    def start(self) -> None:
+        """Start it (again, on the same port: a restart after ``stop``)."""
         self.proc = start(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                           "--save", "", "--appendonly", "no", "--dir", str(tmp)],
+                           "--save", "", "--appendonly", "no", "--dir", str(self.tmp)],
                           os.environ.copy(), self.log)
 
     def wait_ready(self) -> None:

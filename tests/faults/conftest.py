@@ -51,6 +51,7 @@ class Stack:
     env: dict
     app: object
     smtp: StallingSMTP
+    redis: object = None
     worker: object = None
     beat: object = None
     readies: int = 0
@@ -109,7 +110,7 @@ def fault_stack(tmp_path):
                 RESULTS_COMPUTE_BATCH=1))
             with app.app_context():
                 db.create_all()
-                stack = Stack(tmp_path, env, app, smtp)
+                stack = Stack(tmp_path, env, app, smtp, redis)
                 stack.start_beat()
                 stack.start_worker()
                 yield stack
@@ -122,4 +123,4 @@ def fault_stack(tmp_path):
             for proc in stack.procs:
                 stop(proc)
         controller.stop()
-        redis.stop()
+        stack.redis.stop() if stack is not None else redis.stop()
