@@ -50,8 +50,8 @@ def _message(r: Reminder) -> tuple[str, str]:
         sheets = ngettext("%(num)d grille n'est pas encore soumise",
                           "%(num)d grilles ne sont pas encore soumises", r.unsubmitted)
         body = _("Bonjour %(name)s,\n\nPour la session « %(session)s », bloc %(block)d, "
-                 "%(sheets)s. Elles sont attendues avant le %(due)s.\n\n"
-                 "Retrouvez-les sur %(url)s\n", name=r.name, session=r.session_name,
+                 "%(sheets)s : à soumettre avant le %(due)s.\n\n"
+                 "Retrouvez vos grilles sur %(url)s\n", name=r.name, session=r.session_name,
                  block=r.block, sheets=sheets, due=moment(r.due_at),
                  url=current_app.config["BASE_URL"].rstrip("/") + "/jury/")
     return subject, body
