@@ -8,10 +8,10 @@ import sqlite3
 import sys
 import time
 
-from . import candidate_import, compute_results, sessions_list, upload
+from . import candidate_import, compute_results, notifications, sessions_list, upload
 from .harness import parse_args
 
-BENCHMARKS = (compute_results, sessions_list, upload, candidate_import)
+BENCHMARKS = (compute_results, sessions_list, upload, candidate_import, notifications)
 
 
 def main(argv: list[str] | None = None) -> int:

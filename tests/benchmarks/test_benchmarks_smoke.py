@@ -3,9 +3,13 @@ times flake, while these cannot."""
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 
-from benchmarks import candidate_import, compute_results, sessions_list, upload
+from benchmarks import candidate_import, compute_results, notifications, sessions_list, upload
+
+REAL_SMTP = smtplib.SMTP  # read at import, before tests/conftest.py's guard replaces it
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +72,15 @@ def test_five_thousand_candidates_import_within_the_minute_the_issue_allows():
     result = candidate_import.run()
     assert result.rows == result.created == 5000
     assert result.total < 60, candidate_import.report(result)
+
+
+@pytest.mark.worker
+def test_every_notification_reaches_the_smtp_server_once_through_a_real_worker(monkeypatch):
+    import smtplib
+
+    # The baseline talks to the benchmark's own loopback server: let it.
+    monkeypatch.setattr(smtplib, "SMTP", REAL_SMTP)
+    result = notifications.run(quick=True)
+    assert (result.count, result.received, result.duplicates) == (
+        notifications.QUICK_COUNT, notifications.QUICK_COUNT, 0)
+    assert "time ratio" in notifications.report(result)
