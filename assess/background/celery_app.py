@@ -52,7 +52,10 @@ def broker_settings(config) -> dict:
             "data_folder_out": str(queue),
             "control_folder": str(control),
             "claim_folder": str(claimed),
-            "polling_interval": 0.5,
+            # The consumer waits this long whenever its prefetch is full, so it bounds the
+            # throughput (about 2 / interval tasks per second with two processes); a
+            # listdir ten times a second costs nothing.
+            "polling_interval": 0.1,
         },
         # Remote control and events are broadcasts: on a folder queue they leave files
         # for every worker that ever ran and nobody reads them. `assess worker` also
