@@ -23,7 +23,7 @@ from sqlalchemy import or_, select, update
 from ..accounts.models import User
 from ..core.columns import utcnow
 from ..extensions import db
-from ..outbox.handlers import TransientError, handler, on_dead, on_retry
+from ..outbox.handlers import PermanentError, TransientError, handler, on_dead, on_retry
 from ..storage import get_storage
 from . import mail
 from .models import Notification, NotificationStatus
@@ -50,11 +50,22 @@ def send_notification(payload: dict) -> None:
                   attachments=_attachments(n), lang=_locale_of(n.recipient_id))
     except Exception as exc:
         _release(nid, claimed_at)  # back to pending: the retry sends it
+        if _refused_for_good(exc):
+            raise PermanentError(f"{type(exc).__name__}: {exc}") from exc
         if isinstance(exc, OSError | smtplib.SMTPException):
             raise TransientError(f"{type(exc).__name__}: {exc}") from exc
         raise
     _mark_sent(nid, claimed_at)
     log.info("e-mail sent: %s to %s", event, address)
+
+
+def _refused_for_good(exc: Exception) -> bool:
+    """A 5xx from the mail server (no such mailbox, message rejected): retrying sends the
+    same thing to the same refusal. A 4xx, a timeout or a lost connection may pass later."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500 and not (
+        isinstance(exc, smtplib.SMTPAuthenticationError))  # our settings: fixed, then retried
 
 
 def _locale_of(user_id: int | None) -> str | None:

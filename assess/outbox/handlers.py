@@ -17,6 +17,11 @@ class TransientError(Exception):
     """Raised by a handler for a failure worth retrying (SMTP down, lock timeout)."""
 
 
+class PermanentError(Exception):
+    """Raised by a handler for a failure no retry will mend (the mail server refused the
+    message for good, a 5xx): the row is a dead letter at once, for an admin to look at."""
+
+
 def handler(name: str):
     def register(fn: Callable[[dict], None]) -> Callable[[dict], None]:
         if name in HANDLERS and HANDLERS[name] is not fn:

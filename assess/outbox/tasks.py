@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from ..core.columns import utcnow
 from ..extensions import db
-from .handlers import HANDLERS, TransientError
+from .handlers import HANDLERS, PermanentError, TransientError
 from .models import OutboxMessage
 from .operations import lease_end, mark_dead
 from .relay import DELIVER_TASK, claim_stale, publish
@@ -64,7 +64,8 @@ def deliver_outbox(task, outbox_id: int) -> str:
         commit_and_publish()
     except Exception as exc:
         db.session.rollback()
-        dead = attempt >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+        dead = (isinstance(exc, PermanentError)
+                or attempt >= current_app.config["OUTBOX_MAX_ATTEMPTS"])
         countdown = None if dead else _retry_countdown(task, exc)
         _record_failure(outbox_id, exc, countdown, dead=dead, attempt=attempt)
         if countdown is not None and task.request.is_eager:
