@@ -23,10 +23,23 @@ def test_templates_need_no_inline_script_or_style():
     offenders = []
     for template in TEMPLATES.rglob("*.html"):
         text = template.read_text(encoding="utf-8")
+        if template.parent.name == "email":
+            continue  # read by mail clients, not served: see the test below
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(
                 r"\sstyle=\"|<style|\son[a-z]+=\"", text):
             offenders.append(template.name)
     assert offenders == []
+
+
+def test_email_templates_have_no_script_and_fetch_nothing():
+    """Mail clients ignore stylesheets, so e-mails carry their styles inline; they still
+    run no script and load nothing from anywhere (readers block remote content)."""
+    emails = list((TEMPLATES / "email").glob("*.html"))
+    assert emails
+    for template in emails:
+        text = template.read_text(encoding="utf-8")
+        assert "<script" not in text and not re.search(r"(src|href)=\"(https?:)?//", text)
+        assert not re.search(r"url\(", text), template.name
 
 
 def test_the_language_switch_never_redirects_off_site(client):
