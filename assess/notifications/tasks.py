@@ -26,6 +26,7 @@ from ..extensions import db
 from ..outbox.handlers import PermanentError, TransientError, handler, on_dead, on_retry
 from ..storage import get_storage
 from . import mail
+from .attachments import draw
 from .models import Notification, NotificationStatus
 from .operations import SEND_TASK
 
@@ -96,6 +97,9 @@ def _attachments(n: Notification) -> list[tuple[str, str, bytes]]:
     storage = get_storage()
     files = []
     for item in n.attachments or ():
+        if "render" in item:  # drawn now (attachments.py), the same as its download
+            files.append((item["filename"], item["mime"], draw(item)))
+            continue
         with storage.open(item["key"]) as fh:
             files.append((item["filename"], item["mime"], fh.read()))
     return files

@@ -11,6 +11,8 @@ from ..notifications.operations import notify
 from .labels import human_size, when
 
 RECEIPT_EVENT = "submission.receipt"
+# The worker draws the PDF receipt attached to it (submissions.tasks.draw_receipt).
+RECEIPT_RENDERER = "submissions.receipt_pdf"
 EXTENSION_EVENT = "submission.extension"
 CHECK_EVENT = "submission.checked"
 
@@ -45,7 +47,11 @@ def send_receipt(candidate_user, stored, exam, deliverable_name: str, uploaded_b
             late=_("Ce dépôt est arrivé après la date limite : il est signalé en retard.\n")
             if stored.late else "",
             link=_link("submissions.receipt", file_id=stored.id))
+    # The PDF receipt goes with it, drawn by the worker (submissions.tasks.draw_receipt).
     notify(RECEIPT_EVENT, candidate_user, f"file:{stored.id}", subject, body,
+           attachments=[{"filename": _("accuse-de-depot-%(id)d.pdf", id=stored.id),
+                         "mime": "application/pdf", "render": RECEIPT_RENDERER,
+                         "file_id": stored.id}],
            link=_link("submissions.receipt", file_id=stored.id))
 
 

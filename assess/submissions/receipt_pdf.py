@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import render_template
 
+from .labels import human_size, when
+
 CSS = Path(__file__).resolve().parents[1] / "static" / "css" / "convocation.css"
 
 
@@ -18,9 +20,22 @@ def render_receipt_pdf(stored, deliverable_name: str) -> bytes:
     html = render_template("submissions/receipt_pdf.html", stored=stored,
                            exam=submission.exam, session=submission.enrolment.session,
                            candidate=submission.enrolment.candidate,
-                           deliverable_name=deliverable_name)
+                           deliverable_name=deliverable_name,
+                           # Drawn by the worker too (its e-mail), outside any request.
+                           when=when, human_size=human_size)
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(
         stylesheets=[WeasyCSS(filename=str(CSS))])
+
+
+def receipt_of(stored) -> bytes:
+    """The receipt of ``stored`` with its deliverable's title as the épreuve's settings
+    name it: the download and the e-mail's attachment are the same drawing."""
+    from . import deliverables, queries
+
+    exam_id = stored.submission.exam_id
+    wanted = deliverables.find(stored.submission.exam, stored.deliverable,
+                               queries.settings_for([exam_id]).get(exam_id, {}))
+    return render_receipt_pdf(stored, deliverables.title_of(stored.deliverable, wanted))
 
 
 def _no_fetching(url: str, *args, **kwargs):

@@ -7,18 +7,30 @@ import shutil
 import tempfile
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import update
 
 from ..core.columns import utcnow
 from ..extensions import db
+from ..notifications.attachments import renderer
 from ..outbox.handlers import handler
 from ..storage import get_storage
-from .messages import send_check_outcome
+from .messages import RECEIPT_RENDERER, send_check_outcome
 from .models import StoredFile
 from .pdf_check import check_pdf
+from .receipt_pdf import receipt_of
 
 CHECK_TASK = "submissions.check_pdf"
 PENDING, CHECKED, REFUSED = "pending", "ok", "refused"
+
+
+@renderer(RECEIPT_RENDERER)
+def draw_receipt(item: dict) -> bytes:
+    """The accusé de dépôt attached to its e-mail, in the candidate's language."""
+    stored = db.session.get(StoredFile, item["file_id"])
+    user = stored.submission.enrolment.candidate.user
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return receipt_of(stored)
 
 
 @handler(CHECK_TASK)

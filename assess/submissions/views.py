@@ -45,7 +45,7 @@ from .forms import link_form, settings_form, upload_form
 from .labels import deliverable_status, duration_label, human_size, time_left, when
 from .messages import check_outcome_text
 from .permissions import load_file_for, load_own_file, load_receipt_for, load_upload_target
-from .receipt_pdf import render_receipt_pdf
+from .receipt_pdf import receipt_of
 from .zips import zip_stream
 
 bp = Blueprint("submissions", __name__)
@@ -206,12 +206,7 @@ def receipt_pdf(file_id: int):
     """The receipt as a PDF: for the candidate and the session's admins (jurors, who may
     grade anonymously, never read whose file it is here)."""
     stored = load_receipt_for(current_user, file_id)
-    submission = stored.submission
-    wanted = deliverables.find(submission.exam, stored.deliverable,
-                               queries.settings_for([submission.exam_id])
-                               .get(submission.exam_id, {}))
-    name = deliverables.title_of(stored.deliverable, wanted)
-    response = send_file(io.BytesIO(render_receipt_pdf(stored, name)),
+    response = send_file(io.BytesIO(receipt_of(stored)),
                          mimetype="application/pdf", as_attachment=True,
                          download_name=_("accuse-de-depot-%(id)d.pdf", id=stored.id))
     response.headers["Cache-Control"] = "private, no-store"

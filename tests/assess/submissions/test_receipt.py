@@ -61,3 +61,24 @@ def test_anonymous_is_sent_to_login(deposit, client):
     response = client.get(f"/candidat/depots/{stored.id}")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_the_receipt_email_carries_the_pdf_receipt(deposit, mail_outbox, db):
+    """The accusé de dépôt goes with its e-mail as a PDF, the same drawing as the download,
+    in the candidate's language."""
+    import io
+
+    from pypdf import PdfReader
+
+    from assess.outbox import relay
+
+    w, stored = deposit
+    relay.commit()  # the receipt's e-mail queued by the upload leaves now
+    [message] = [m for m in mail_outbox if m["Subject"].startswith("Accusé de dépôt")]
+    assert message["To"] == w.candidates[0].email
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == f"accuse-de-depot-{stored.id}.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        attachment.get_payload(decode=True))).pages)
+    assert stored.sha256[:32] in text.replace("\n", "") and "Accusé de dépôt" in text
