@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from .model import Rule, Scale
@@ -222,13 +223,18 @@ def block_outcome(
     (consolidated) level, None when not known yet (not graded, disagreement
     not settled). "pending" only when a missing level could change the
     outcome: a bloc with one criterion "non acquis" is not validated under
-    all_acquired whatever the others turn out to be.
+    all_acquired whatever the others turn out to be. A bloc with no known level
+    at all is pending whatever the rule (even one that any levels satisfy, such
+    as threshold with min_acquired 0): nothing is decided before grading, and
+    an evaluator who has not submitted leaves every level unknown.
     """
     resolved_rule = _as_rule(block_rule)
     params = check_rule(resolved_rule, criterion_levels.keys())
     for level in criterion_levels.values():
         if level is not None:
             scale.index(level)
+    if all(level is None for level in criterion_levels.values()):
+        return PENDING
     return _decide(RULES[resolved_rule.type], criterion_levels, scale, params)
 
 
@@ -249,17 +255,47 @@ def _decide(
     return PENDING
 
 
+def add_years(day: date, years: int) -> date:
+    """``day`` ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def still_valid(acquired_on: date, award_date: date, validity_years: int | None) -> bool:
+    """Whether a bloc acquired on ``acquired_on`` still counts towards a title awarded on
+    ``award_date``: for life when no validity is set, else up to and including the
+    anniversary ``validity_years`` later."""
+    if validity_years is None:
+        return True
+    return award_date <= add_years(acquired_on, validity_years)
+
+
+def title_refused(award_date: date | None, expiry_date: date | None) -> bool:
+    """No title may be awarded after the certification's RNCP registration expires."""
+    return award_date is not None and expiry_date is not None and award_date > expiry_date
+
+
 def title_outcome(
     block_outcomes: Mapping[int, str],
     required_blocks: Iterable[int],
     acquired_earlier: Iterable[int] = (),
+    *,
+    award_date: date | None = None,
+    expiry_date: date | None = None,
 ) -> str:
     """Outcome of the title: "awarded", "not_awarded" or "pending".
 
     Awarded when every required bloc is validated now or was acquired
-    earlier (a validated bloc stays acquired). Not awarded when some bloc is
-    not validated and none is still pending. A required bloc neither
+    earlier (a validated bloc stays acquired; the caller passes only blocs
+    still valid at the award date, see `still_valid`). Not awarded when some
+    bloc is not validated and none is still pending. A required bloc neither
     acquired earlier nor in block_outcomes (not sat yet) counts as pending.
+
+    A title the blocs would award is not awarded when the award date falls
+    after the RNCP expiry date (`title_refused`); a pending one stays
+    pending, the blocs still have to be settled.
     """
     required = tuple(dict.fromkeys(required_blocks))
     if not required:
@@ -273,7 +309,7 @@ def title_outcome(
         for number in required
     ]
     if all(state == VALIDATED for state in states):
-        return AWARDED
+        return NOT_AWARDED if title_refused(award_date, expiry_date) else AWARDED
     if PENDING in states:
         return PENDING
     return NOT_AWARDED

@@ -5,6 +5,12 @@ Everything the computation needs is read with a fixed number of statements
 are written with bulk INSERT/UPDATE per batch. Progress is committed after each
 batch so that the page's progress bar moves. Rows are updated in place and only
 when a value changed: re-running the same job changes nothing.
+
+What it writes are proposals for the jury. The award date is the day the computation
+was asked for (``queries.award_date``): blocs validated in earlier published sessions
+count while still valid on that day (the certification's ``bloc_validity_years``), and
+no title is proposed once it falls after the RNCP ``expiry_date`` (the results pages
+say why, see ``queries.title_refusal``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from rubrics.scoring import NOT_VALIDATED, PENDING, block_outcome, consolidate, 
 from ..accounts.models import User
 from ..audit.models import AuditEvent
 from ..audit.operations import record
+from ..certification.models import Certification
 from ..core.columns import utcnow
 from ..extensions import db
 from ..jobs import operations as jobs
@@ -47,6 +54,12 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
     A result that a recompute changes is audited with its old and new values, in the name
     of ``actor_id`` (who asked for the computation)."""
     session = db.session.get(CertificationSession, session_id)
+    # Titles are awarded on the day the computation was asked for (queries.award_date),
+    # subject to the certification's settings read here, once.
+    award_date = q.award_date(db.session.get(Job, job_id))
+    certification = db.session.get(Certification, 1)
+    validity_years = certification.bloc_validity_years if certification else None
+    expiry_date = certification.expiry_date if certification else None
     basis = results_basis(session_id)  # before reading the grades: a later change is stale
     scale = q.scale_of(session.referential_version.data)
     blocks = q.blocks_of_version(session.referential_version_id)
@@ -56,7 +69,8 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
 
     grades = q.evaluator_levels(session_id)
     absent = q.absences(session_id)
-    earlier = q.acquired_earlier(session_id)
+    earlier = q.acquired_earlier(session_id, award_date=award_date,
+                                 validity_years=validity_years)
     old_blocks = q.existing_block_results(session_id)
     old_titles = q.existing_title_results(session_id)
     all_numbers = [info.number for info in blocks.values()]
@@ -76,7 +90,8 @@ def compute_session(job_id: int, session_id: int, actor_id: int | None = None,
                 block_rows[(enrolment_id, block_id)] = row
                 outcomes[info.number] = row[0]
                 counts[f"bloc_{row[0]}"] += 1
-            title = title_outcome(outcomes, all_numbers, earlier.get(person_id, ()))
+            title = title_outcome(outcomes, all_numbers, earlier.get(person_id, ()),
+                                  award_date=award_date, expiry_date=expiry_date)
             title_rows[enrolment_id] = title
             counts[f"title_{title}"] += 1
         changes = _write_blocks(block_rows, old_blocks) + _write_titles(title_rows, old_titles)

@@ -7,12 +7,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from workflows.base import Refused
 from workflows.session import DELIBERATION, SESSION
 
 from ..audit.operations import record
 from ..candidates.models import Enrolment
 from ..core.columns import utcnow
 from ..extensions import db
+from ..i18n import day
 from ..jobs import operations as jobs
 from ..jobs.models import Job, JobKind
 from ..notifications.operations import notify
@@ -20,7 +22,7 @@ from ..outbox.operations import enqueue
 from ..sessions.queries import lifecycle_facts
 from . import queries as q
 from .compute import COMPUTE_TASK
-from .models import TitleResult
+from .models import TitleOutcome, TitleResult
 
 PUBLISHED_EVENT = "results_published"
 
@@ -42,6 +44,7 @@ def publish_results(actor, session) -> int:
     ctx = lifecycle_facts(session)
     target = SESSION.check("publish", session.status, ctx)
     now = utcnow()
+    _refuse_titles_after_expiry(session, now.date())
     enrolment_ids = select(Enrolment.id).where(Enrolment.session_id == session.id)
     db.session.execute(
         update(TitleResult)
@@ -55,6 +58,28 @@ def publish_results(actor, session) -> int:
         _notify_candidate(enrolment.candidate.user, session)
     db.session.flush()
     return ctx.result_count
+
+
+class PublicationRefused(Refused):
+    """Results that cannot be published as computed; the message says what to do."""
+
+
+def _refuse_titles_after_expiry(session, today) -> None:
+    """Results computed before the RNCP expiry and published after it would award titles
+    the certification can no longer award: they are computed again first (the titles are
+    then refused, with the reason on the page)."""
+    expiry = q.expiry_date()
+    if expiry is None or today <= expiry:
+        return
+    awarded = db.session.scalar(select(TitleResult.id).join(
+        Enrolment, Enrolment.id == TitleResult.enrolment_id).where(
+        Enrolment.session_id == session.id, TitleResult.outcome == TitleOutcome.AWARDED)
+        .limit(1))
+    if awarded is not None:
+        raise PublicationRefused(_(
+            "La certification RNCP a expiré le %(date)s, après le calcul de ces résultats : "
+            "aucun titre ne peut plus être délivré. Recalculez les résultats avant de les "
+            "publier.", date=day(expiry)))
 
 
 def _notify_candidate(user, session) -> None:

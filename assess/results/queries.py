@@ -5,21 +5,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from rubrics.model import Level, Rule, Scale
+from rubrics.scoring import still_valid, title_refused
 from workflows.session import RESULTS_RELEASED
 
 from ..attendance.models import ExamAttendance
 from ..candidates.models import Candidate, Enrolment, enrolment_blocks
+from ..certification.models import Certification
+from ..core.columns import utcnow
 from ..extensions import db
 from ..grading.models import CriterionMark, GradingSheet, SheetStatus
+from ..jobs.models import Job, JobKind, JobStatus
 from ..juries.models import Assignment
 from ..referential.models import Block, Criterion
 from ..sessions.models import CertificationSession, Exam
-from .models import BlockOutcome, BlockResult, TitleResult
+from .models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
 
 
 @dataclass(frozen=True)
@@ -111,29 +116,43 @@ def evaluator_levels(session_id: int) -> dict[tuple[int, int], Sheets]:
     return grades
 
 
-def acquired_earlier(session_id: int) -> dict[int, set[int]]:
+def award_date(job: Job) -> date:
+    """The date a title computed by ``job`` is awarded on: the day the computation was
+    asked for (at deliberation), not the publication. Taken from the job, not from the
+    clock, so that a re-delivery of the same job the next day decides the same."""
+    return job.created_at.date()
+
+
+def acquired_earlier(session_id: int, *, award_date: date | None = None,
+                     validity_years: int | None = None) -> dict[int, set[int]]:
     """{person (user id): bloc numbers validated in OTHER sessions whose results are
-    published}, at any centre.
+    published, and still valid on ``award_date``}, at any centre, in one statement.
 
     Only published (deliberated) results count: a result computed but not released in
-    another session may still change.
+    another session may still change. A bloc is acquired on the day its result was
+    published (the candidate's own publication, else the session's); it counts for
+    ``validity_years`` after that (None: for life).
     """
     people = (select(Candidate.user_id).join(Enrolment, Enrolment.candidate_id == Candidate.id)
               .where(Enrolment.session_id == session_id))
     rows = db.session.execute(
-        select(Candidate.user_id, Block.number)
+        select(Candidate.user_id, Block.number,
+               func.coalesce(TitleResult.published_at, CertificationSession.results_published_at))
         .select_from(BlockResult)
         .join(Enrolment, Enrolment.id == BlockResult.enrolment_id)
         .join(Candidate, Candidate.id == Enrolment.candidate_id)
         .join(CertificationSession, CertificationSession.id == Enrolment.session_id)
         .join(Block, Block.id == BlockResult.block_id)
+        .outerjoin(TitleResult, TitleResult.enrolment_id == Enrolment.id)
         .where(Candidate.user_id.in_(people), Enrolment.session_id != session_id,
                CertificationSession.status.in_(RESULTS_RELEASED),
                BlockResult.outcome == BlockOutcome.VALIDATED)
     )
     out: dict[int, set[int]] = defaultdict(set)
-    for person_id, number in rows:
-        out[person_id].add(number)
+    for person_id, number, published_at in rows:
+        if award_date is None or published_at is None or still_valid(
+                published_at.date(), award_date, validity_years):
+            out[person_id].add(number)
     return out
 
 
@@ -183,6 +202,36 @@ def session_results(session_id: int) -> tuple[dict, dict]:
 
 
 # -- pages -------------------------------------------------------------------
+def expiry_date() -> date | None:
+    """The RNCP expiry date from the certification's settings (None: not set)."""
+    certification = db.session.get(Certification, 1)
+    return certification.expiry_date if certification else None
+
+
+def award_dates(session_ids: list[int]) -> dict[int, date]:
+    """{session id: award date of its last finished computation} (one statement)."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Job.session_id, func.max(Job.created_at))
+        .where(Job.kind == JobKind.COMPUTE_RESULTS, Job.session_id.in_(session_ids),
+               Job.status == JobStatus.DONE).group_by(Job.session_id))
+    return {session_id: created.date() for session_id, created in rows}
+
+
+def title_refusal(session_id: int) -> date | None:
+    """The RNCP expiry date when it forbids awarding the session's titles, else None.
+
+    The award date is that of the last finished computation (``award_date``), today
+    before any: the page then warns before the computation refuses the titles.
+    """
+    expiry = expiry_date()
+    if expiry is None:
+        return None
+    on = award_dates([session_id]).get(session_id) or utcnow().date()
+    return expiry if title_refused(on, expiry) else None
+
+
 @dataclass
 class ResultRow:
     enrolment: Enrolment
@@ -246,6 +295,11 @@ def candidate_results(user) -> tuple[list[dict], list[Enrolment]]:
         select(Enrolment).where(Enrolment.candidate_id.in_(mine),
                                 Enrolment.id.not_in(published_ids))
         .options(joinedload(Enrolment.session)).order_by(Enrolment.id)))
-    published = [{"session": t.enrolment.session, "title": t, "blocks": blocks[t.enrolment_id]}
+    expiry = expiry_date() if titles else None
+    dates = award_dates([t.enrolment.session_id for t in titles]) if expiry else {}
+    # A title not awarded because it was computed after the RNCP expiry says why.
+    published = [{"session": t.enrolment.session, "title": t, "blocks": blocks[t.enrolment_id],
+                  "refused_after": expiry if t.outcome == TitleOutcome.NOT_AWARDED
+                  and title_refused(dates.get(t.enrolment.session_id), expiry) else None}
                  for t in titles]
     return published, waiting
