@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from rubrics.scoring import still_valid
 from workflows.session import RESULTS_RELEASED
 
 from ..certification.operations import current as current_certification
@@ -48,15 +49,8 @@ def acquired_blocs(user_ids: list[int], *, today: date | None = None
         .order_by(TitleResult.published_at))
     found: dict[int, dict[int, AcquiredBloc]] = {}
     for user_id, number, name, published_at in rows:
-        if years is not None and _add_years(published_at.date(), years) < today:
-            continue  # expired
+        if not still_valid(published_at.date(), today, years):
+            continue  # expired: the same rule as the results' (rubrics.scoring)
         found.setdefault(user_id, {}).setdefault(number, AcquiredBloc(number, name,
                                                                       published_at))
     return found
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
