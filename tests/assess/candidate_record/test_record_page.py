@@ -187,3 +187,15 @@ def test_attendance_of_an_epreuve_not_sat_or_after_publication_is_refused(db, wo
                            f"{exam1.id}/presence", data={p + "status": "absent",
                                                          p + "on_date": "2026-11-30"})
     assert response.status_code == 422
+
+
+def test_a_submitted_sheet_offers_its_reopening_while_grading_or_deliberating(db, world,
+                                                                             as_user,
+                                                                             submit_sheet):
+    w = world(candidates=1, status=SessionStatus.GRADING)
+    sheet = submit_sheet(w.assignments[0], levels={"CR1.1": "acquis"})
+    reopen = f"/sessions/{w.session.id}/grilles/{sheet.id}/rouvrir"
+    assert reopen in as_user(w.centre_admin).get(url(w)).get_data(as_text=True)
+    move_to(w.session, SessionStatus.PUBLISHED)
+    db.session.commit()
+    assert reopen not in as_user(w.centre_admin).get(url(w)).get_data(as_text=True)
