@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 from wtforms import (
@@ -106,14 +107,17 @@ class PanelForm(Form):
         return {j.id: self[f"j{j.id}"].data for j in self.jurors if self[f"j{j.id}"].data}
 
 
-def panel_form(slot, jurors, posted: bool = False, **kwargs) -> PanelForm:
+def panel_form(slot, jurors, posted: bool = False, unavailable=frozenset(),
+               **kwargs) -> PanelForm:
     """``jurors``: those who may sit (the current members among them, even if they no
     longer may, so that they can be taken off). ``posted``: read the roles from the request
-    only, a juror left out being off the panel."""
+    only, a juror left out being off the panel. ``unavailable``: the jurors who declared no
+    availability that day, said beside their name before the admin chooses."""
     current = {m.juror_id: m.role for m in slot.panel}
     listed = list(jurors) + [m.juror for m in slot.panel
                              if m.juror_id not in {j.id for j in jurors}]
-    fields = {f"j{j.id}": SelectField(_juror_label(j), choices=list(PANEL_ROLES), default="")
+    fields = {f"j{j.id}": SelectField(_juror_label(j, j.id in unavailable),
+                                      choices=list(PANEL_ROLES), default="")
               for j in listed}
     form_class = type("SlotPanelForm", (PanelForm,), fields)
     data = {} if posted else {f"j{j.id}": current.get(j.id, "") for j in listed}
@@ -122,5 +126,6 @@ def panel_form(slot, jurors, posted: bool = False, **kwargs) -> PanelForm:
     return form
 
 
-def _juror_label(juror) -> str:
-    return f"{juror.full_name} — {juror.profession}" if juror.profession else juror.full_name
+def _juror_label(juror, unavailable: bool = False) -> str:
+    label = f"{juror.full_name} — {juror.profession}" if juror.profession else juror.full_name
+    return f"{label} ({_('indisponible ce jour')})" if unavailable else label

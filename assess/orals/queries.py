@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from workflows import jury_rules
 from workflows.jury_rules import Link, Member, Problem
-from workflows.oral_panels import Period, Seat, panel_problems
+from workflows.oral_panels import Period, Seat, available, panel_problems
 
 from ..accounts.models import User
 from ..candidates.models import Candidate, Enrolment
@@ -92,6 +92,12 @@ def periods_of(juror_ids: Iterable[int]) -> dict[int, list[Period]]:
                 JurorAvailability.juror_id.in_(ids))):
             found.setdefault(row.juror_id, []).append(Period(row.starts_on, row.ends_on))
     return found
+
+
+def unavailable_on(slot: OralSlot, jurors, periods: dict[int, list[Period]]) -> frozenset[int]:
+    """The jurors who declared periods none of which covers the slot's day."""
+    day_ = paris_day(slot.starts_at)
+    return frozenset(j.id for j in jurors if not available(day_, periods.get(j.id, [])))
 
 
 def paris_day(moment_utc: datetime) -> date:

@@ -110,7 +110,9 @@ def panel(session_id: int, slot_id: int):
     part = load_oral_part(session)
     slot = load_slot(part, slot_id)
     jurors = queries.eligible_jurors(session.centre_id, part.exam.block.number)
-    form = panel_form(slot, jurors, posted=True)
+    periods = queries.periods_of(j.id for j in jurors)
+    form = panel_form(slot, jurors, posted=True,
+                      unavailable=queries.unavailable_on(slot, jurors, periods))
     if not form.validate_on_submit():
         return _panels_page(session, part, {slot.id: form}, jurors, 422)
     if request.form.get("scope") == "room_day":
@@ -138,8 +140,10 @@ def _panels_page(session, part, forms=None, jurors=None, status=200):
     slots = queries.panel_board(part.id)
     if jurors is None:
         jurors = queries.eligible_jurors(session.centre_id, part.exam.block.number)
-    forms = {s.id: (forms or {}).get(s.id) or panel_form(s, jurors, formdata=None)
-             for s in slots}
+    periods = queries.periods_of(j.id for j in jurors)
+    forms = {s.id: (forms or {}).get(s.id) or panel_form(
+        s, jurors, formdata=None, unavailable=queries.unavailable_on(s, jurors, periods))
+        for s in slots}
     groups: dict[tuple, list] = {}
     for s in slots:
         groups.setdefault((queries.paris_day(s.starts_at), s.room), []).append(s)

@@ -261,3 +261,14 @@ def test_a_panel_for_the_room_and_day_tells_each_juror_once(db, orals, as_user):
                                ).all()
     assert sorted(n.recipient_id for n in notes) == sorted([president.id, member.id])
     assert all(n.subject == "2 nouvelles copies à évaluer" for n in notes)
+
+
+def test_a_juror_unavailable_that_day_is_said_so_before_choosing(db, orals, as_user):
+    w = orals
+    away, free = w.jurors[0], w.jurors[1]
+    _unavailable(db, w, away)  # available in April only; the orals are on 15 March
+    db.session.commit()
+    page = as_user(w.centre_admin).get(f"/sessions/{w.session.id}/oral/jurys").get_data(
+        as_text=True)
+    assert f"{away.full_name} (indisponible ce jour)" in page
+    assert f"{free.full_name} (indisponible ce jour)" not in page
