@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from rubrics.agreement import Agreement, agreement
 from rubrics.model import Level, Rule, Scale
 from rubrics.scoring import still_valid, title_refused
 from workflows.session import RESULTS_RELEASED
@@ -303,3 +304,33 @@ def candidate_results(user) -> tuple[list[dict], list[Enrolment]]:
                   and title_refused(dates.get(t.enrolment.session_id), expiry) else None}
                  for t in titles]
     return published, waiting
+
+
+@dataclass(frozen=True)
+class CriterionAgreement:
+    block: int
+    code: str
+    agreement: Agreement
+
+    @property
+    def exact_percent(self) -> float:
+        return round(100 * (self.agreement.exact or 0), 1)
+
+
+def criterion_agreement(session) -> list[CriterionAgreement]:
+    """Per criterion of the session, how far the evaluators of the same work agree on the
+    submitted sheets (rubrics.agreement): three statements whatever the number of sheets.
+    Withdrawn evaluators do not count; a work with one sheet submitted has no pair."""
+    scale = scale_of(session.referential_version.data)
+    blocks = blocks_of_version(session.referential_version_id)
+    works: dict[tuple[int, str], list[list[str]]] = {}
+    for (_enrolment, block_id), sheets in evaluator_levels(session.id).items():
+        submitted = [s for s in sheets.values() if s]
+        if len(submitted) < 2:
+            continue
+        for code in blocks[block_id].codes:
+            levels = [s[code] for s in submitted if s.get(code)]
+            works.setdefault((block_id, code), []).append(levels)
+    return [CriterionAgreement(info.number, code,
+                               agreement(works.get((block_id, code), []), scale))
+            for block_id, info in blocks.items() for code in info.codes]

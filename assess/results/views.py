@@ -16,7 +16,7 @@ from ..sessions.permissions import load_session_for
 from ..sessions.queries import lifecycle_facts
 from ..unit_of_work import perform
 from . import operations, permissions
-from .queries import candidate_results, session_summary, title_refusal
+from .queries import candidate_results, criterion_agreement, session_summary, title_refusal
 
 bp = Blueprint("results", __name__)
 
@@ -33,6 +33,7 @@ def session_results(session_id: int):
         actions=SESSION.allowed_actions(session.status, ctx), ctx=ctx,
         publish_refusal=SESSION.refusal("publish", session.status, ctx),
         refused_after=title_refusal(session.id),
+        agreement=criterion_agreement(session),
     )
 
 
