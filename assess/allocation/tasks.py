@@ -8,7 +8,6 @@ moved within the window, sends nothing more."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from celery import Celery
@@ -19,13 +18,11 @@ from flask_babel import gettext as _
 from workflows.session import ALLOWS
 
 from ..core.columns import utcnow
-from ..extensions import db
 from ..i18n import moment
 from ..notifications.operations import notify_many
-from ..outbox.relay import commit as commit_and_publish
+from ..outbox import periodic
+from ..outbox.periodic import register_look
 from .queries import Reminder, reminders_due
-
-log = logging.getLogger(__name__)
 
 REMINDER_TASK = "allocation.grading_reminders"
 REMINDER_EVENT = "grading_reminder"
@@ -57,25 +54,10 @@ def _message(r: Reminder) -> tuple[str, str]:
     return subject, body
 
 
-def send_grading_reminders(task) -> int:
-    try:
-        count = queue_grading_reminders()
-        commit_and_publish()  # the e-mails leave now, not at the next sweep
-    except Exception:
-        db.session.rollback()
-        raise  # the next look, an hour later, tries again
-    if count:
-        log.info("grading reminders: %s juror × épreuve pair(s) looked at", count)
-    return count
-
-
 def register(celery: Celery) -> None:
-    celery.task(name=REMINDER_TASK, bind=True, acks_late=True, max_retries=0)(
-        send_grading_reminders)
+    register_look(celery, REMINDER_TASK, queue_grading_reminders, "grading reminders (juror × épreuve)")
 
 
 def schedule() -> dict:
     """The beat entry (``assess.background.celery_app``)."""
-    return {"task": REMINDER_TASK, "schedule": REMINDER_EVERY,
-            # Reminders queued while no worker ran are useless once the next look is due.
-            "options": {"expires": REMINDER_EVERY}}
+    return periodic.schedule(REMINDER_TASK, REMINDER_EVERY)

@@ -12,8 +12,8 @@ from flask import Flask
 from kombu.transport import TRANSPORT_ALIASES
 
 from ..allocation import tasks as allocation_tasks
-from ..submissions import scheduled_reminders as deliverable_reminders
 from ..outbox import tasks as outbox_tasks
+from ..submissions import scheduled_reminders as deliverable_reminders
 
 # kombu's filesystem transport with atomic writes and claims (see fs_transport.py).
 TRANSPORT_ALIASES.setdefault("assessfs", "assess.background.fs_transport:Transport")

@@ -12,7 +12,6 @@ threshold already reached counts. Withdrawn or absent candidates get none."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,12 +30,11 @@ from ..core.columns import utcnow
 from ..extensions import db
 from ..i18n import moment
 from ..notifications.operations import notify_many
-from ..outbox.relay import commit as commit_and_publish
+from ..outbox import periodic
+from ..outbox.periodic import register_look
 from ..referential.labels import part_label
 from ..sessions.models import CertificationSession, Exam, ExamPart
 from .models import DeadlineExtension, StoredFile, Submission, SubmittedLink
-
-log = logging.getLogger(__name__)
 
 REMINDER_TASK = "submissions.deliverable_reminders"
 REMINDER_EVENT = "deliverable_reminder"
@@ -125,22 +123,10 @@ def _message(d: Due) -> tuple[str, str]:
     return subject, body
 
 
-def send_deliverable_reminders(task) -> int:
-    try:
-        count = queue_deliverable_reminders()
-        commit_and_publish()  # the e-mails leave now, not at the next sweep
-    except Exception:
-        db.session.rollback()
-        raise  # the next look, an hour later, tries again
-    if count:
-        log.info("deliverable reminders: %s candidate × part pair(s) looked at", count)
-    return count
-
-
 def register(celery: Celery) -> None:
-    celery.task(name=REMINDER_TASK, bind=True, acks_late=True, max_retries=0)(
-        send_deliverable_reminders)
+    register_look(celery, REMINDER_TASK, queue_deliverable_reminders, "deliverable reminders (candidate × part)")
 
 
 def schedule() -> dict:
-    return {"task": REMINDER_TASK, "schedule": REMINDER_EVERY}
+    """The beat entry (``assess.background.celery_app``)."""
+    return periodic.schedule(REMINDER_TASK, REMINDER_EVERY)
