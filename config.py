@@ -84,6 +84,12 @@ class Config:
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "assess <no-reply@assess.localhost>")
     # Links in e-mails are built from this, since a worker has no request.
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    # The key and certificate that seal the PVs (PEM files). Unset: a self-signed pair is
+    # generated at first use in the instance folder (assess/signing/keys.py).
+    PDF_SIGNING_KEY = _env("PDF_SIGNING_KEY", None)
+    PDF_SIGNING_CERT = _env("PDF_SIGNING_CERT", None)
+    PDF_SIGNING_KEY_PASSWORD = _env("PDF_SIGNING_KEY_PASSWORD", None)
+    PDF_SIGNING_NAME = _env("PDF_SIGNING_NAME", "assess — plateforme de certification")
 
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 7 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 2 * 3600)

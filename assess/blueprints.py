@@ -2,6 +2,7 @@
 
 from .accounts.views import bp as auth
 from .allocation.views import bp as allocation
+from .appeals.views import bp as appeals
 from .candidate_record.views import bp as candidate_record
 from .candidates.views import bp as candidates
 from .centres.views import bp as centres
@@ -10,9 +11,11 @@ from .conflicts.views import bp as conflicts
 from .convocations.views import bp as convocations
 from .dashboard.views import bp as dashboard
 from .deadletters.views import bp as deadletters
+from .deliberation.views import bp as deliberation
 from .grading.views import bp as grading
 from .juries.views import bp as juries
 from .jurors.views import bp as jurors
+from .minutes.views import bp as minutes
 from .notifications.views import bp as notifications
 from .orals.views import bp as orals
 from .people.views import bp as people
@@ -25,4 +28,4 @@ from .web.views import bp as web
 BLUEPRINTS = (web, auth, referential, certification, sessions, candidates, candidate_record,
               juries, centres, submissions, grading, results, dashboard,
               convocations, people, orals, jurors, conflicts, allocation, deadletters,
-              notifications)
+              notifications, deliberation, minutes, appeals)

@@ -8,6 +8,15 @@ from .candidates.models import AccessRoute, Candidate, CandidateImport, Enrolmen
 from .centres.models import TrainingCentre
 from .certification.models import Certification
 from .convocations.models import Convocation
+from .decisions.models import (
+    Appeal,
+    BlockDecision,
+    Deliberation,
+    LevelDecision,
+    Minutes,
+    MinutesSignature,
+    appeal_files,
+)
 from .grading.models import CriterionMark, GradingSheet, SheetStatus
 from .jobs.models import Job, JobStatus
 from .juries.models import (
@@ -38,6 +47,8 @@ from .submissions.models import (
 )
 
 __all__ = [
+    "Appeal", "appeal_files", "BlockDecision", "Deliberation", "LevelDecision", "Minutes",
+    "MinutesSignature",
     "AccessRoute", "ConflictOfInterest", "JurorAvailability", "LinkKind", "OralPanelMember", "juror_affiliations", "juror_blocks", "Accommodation", "AccommodationMeasure", "Assignment", "Attendance", "AuditEvent", "Block", "BlockOutcome", "BlockResult",
     "Candidate", "CandidateImport", "Certification", "Convocation", "CertificationSession", "Criterion", "CriterionMark", "Enrolment", "Exam",
     "ExamAttendance", "ExamPart", "GradingSheet", "Job", "JobStatus", "Jury", "JuryMember", "LevelCode",

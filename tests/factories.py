@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_login import AnonymousUserMixin
+from sqlalchemy import select
 
 from assess.accounts.models import Role, User
 from assess.accounts.passwords import hash_password
@@ -190,3 +191,70 @@ def valid_jury(session, jurors) -> Jury:
     for juror in jurors:
         juror.is_professional, juror.works_for_certifier = True, False
     return compose_jury(session, jurors)
+
+
+def deliberate(session, actor, members=None, *, sign=True):
+    """Hold the session's deliberation as a jury would, through the real operations: open
+    it, retain the first evaluator's level on each disagreement, decide each bloc sat as
+    its rule proposes (« non validé » where it proposes nothing), close it, and (``sign``)
+    have every member sign the PV with their password, which seals it. The session must be
+    in deliberation with its results computed; ``members``: the session's jury if it has
+    none yet. Returns the PV."""
+    from assess.deliberation import operations as deliberation
+    from assess.deliberation import queries as dq
+    from assess.minutes import operations as minutes_ops
+
+    if members is not None and not any(j.exam_id is None for j in session_juries(session)):
+        valid_jury(session, members)
+    deliberation.open_deliberation(actor, session, held_on=utcnow().date(), place="Lille")
+    for line in dq.board(session).candidates:
+        for bloc in line.blocs:
+            if not bloc.sat:
+                continue
+            levels = {c.code: (c.readings[0].level, "Le jury retient la première lecture.")
+                      for c in bloc.criteria if c.disputed}
+            proposal = _proposal_after(session, line.enrolment.id, bloc, levels)
+            outcome = proposal if proposal in ("validated", "not_validated") else "not_validated"
+            deliberation.decide(actor, session, line.enrolment.id, bloc.block.id,
+                                outcome=outcome, levels=levels,
+                                reason="Décision du jury après examen du dossier.")
+    pv = deliberation.close_deliberation(actor, session)
+    if sign:
+        for user_id in list(pv.signers):
+            minutes_ops.sign(db.session.get(User, user_id), pv, DEFAULT_PASSWORD,
+                             pv.content_sha256)
+    db.session.flush()
+    return pv
+
+
+def _proposal_after(session, enrolment_id, bloc, levels):
+    from assess.results import queries as rq
+    from rubrics.scoring import block_outcome  # noqa: I001
+
+    merged = {**(bloc.result.criterion_levels or {}),
+              **{code: level for code, (level, _why) in levels.items()}}
+    return block_outcome(rq.rule_of(bloc.block.rule), merged,
+                         rq.scale_of(session.referential_version.data))
+
+
+def session_juries(session):
+    return list(db.session.scalars(select(Jury).where(Jury.session_id == session.id)))
+
+
+def jury_deliberates(w) -> None:
+    """The World's jury (its jurors) deliberates and signs (``deliberate``) if the session's
+    results allow it to open its deliberation; otherwise nothing happens (publishing is
+    then refused, as it should be). Commits."""
+    from assess.decisions.facts import deliberation_of
+    from workflows.base import TransitionRefused
+
+    if deliberation_of(w.session.id) is not None:
+        return
+    try:
+        deliberate(w.session, w.centre_admin, members=w.jurors)
+    except TransitionRefused:
+        db.session.rollback()
+        return
+    from assess.outbox import relay
+
+    relay.commit()

@@ -77,7 +77,9 @@ class SessionContext:
     or an enrolment changed since the results were computed; ``pending_results``: computed
     results still waiting for a sheet; ``jury_problems``: the composition rules the juries
     break (workflows.jury_rules), each sentence naming the jury, the rule and the people;
-    ``jury_forced``: a certifier admin passed over them with a written reason."""
+    ``jury_forced``: a certifier admin passed over them with a written reason;
+    ``deliberation_opened``: the jury has opened its deliberation (workflows.deliberation);
+    ``minutes_sealed``: its procès-verbal is signed by every member and sealed."""
 
     unscheduled_parts: tuple[str, ...]
     enrolment_count: int
@@ -89,6 +91,25 @@ class SessionContext:
     pending_results: int
     jury_problems: tuple[str, ...] = ()
     jury_forced: bool = False
+    deliberation_opened: bool = False
+    minutes_sealed: bool = False
+
+
+def _not_deliberating(ctx: SessionContext) -> str | None:
+    if ctx.deliberation_opened:
+        return N_("Le jury a ouvert sa délibération : les propositions ne sont plus "
+                  "recalculées et les grilles ne rouvrent plus.")
+    return None
+
+
+def _minutes_sealed(ctx: SessionContext) -> str | None:
+    if not ctx.deliberation_opened:
+        return N_("Le jury n'a pas encore délibéré : ouvrez la délibération, faites décider "
+                  "chaque bloc, puis faites signer le procès-verbal.")
+    if not ctx.minutes_sealed:
+        return N_("Le procès-verbal de délibération n'est pas encore signé par tous les "
+                  "membres du jury : les résultats se publient une fois le PV scellé.")
+    return None
 
 
 def _jury_valid(ctx: SessionContext) -> Reason | None:
@@ -134,21 +155,6 @@ def _has_results(ctx: SessionContext) -> str | None:
     return None
 
 
-def _results_current(ctx: SessionContext) -> str | None:
-    if ctx.results_stale:
-        return N_("Des grilles ou des inscriptions ont changé depuis le calcul : recalculez "
-                  "les résultats avant de les publier.")
-    return None
-
-
-def _nothing_pending(ctx: SessionContext) -> Reason | None:
-    if ctx.pending_results:
-        return Reason(N_("%(n)d résultat(s) en attente d'une grille soumise : faites soumettre "
-                         "les grilles manquantes, puis recalculez avant de publier."),
-                      {"n": ctx.pending_results})
-    return None
-
-
 SESSION = Lifecycle(
     name="session",
     states=frozenset(SessionStatus),
@@ -159,12 +165,14 @@ SESSION = Lifecycle(
         Transition("deliberate", frozenset({GRADING}), DELIBERATION,
                    (_jury_valid, _sheets_complete)),
         # Back to grading to have a sheet corrected before the results are published.
-        Transition("resume_grading", frozenset({DELIBERATION}), GRADING, (_no_job_running,)),
+        Transition("resume_grading", frozenset({DELIBERATION}), GRADING,
+                   (_no_job_running, _not_deliberating)),
         # Computing does not change the state: it may be run again until publication.
         Transition("compute", frozenset({DELIBERATION}), DELIBERATION,
-                   (_has_enrolments, _no_job_running)),
+                   (_has_enrolments, _no_job_running, _not_deliberating)),
+        # The sealed PV holds a decision for every bloc sat: nothing is left pending.
         Transition("publish", frozenset({DELIBERATION}), PUBLISHED,
-                   (_has_results, _no_job_running, _results_current, _nothing_pending)),
+                   (_has_results, _no_job_running, _minutes_sealed)),
         Transition("close", frozenset({PUBLISHED}), CLOSED),
     ),
     context=SessionContext,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, StringField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from ..core.forms import Form
@@ -33,4 +33,11 @@ class CertificationForm(Form):
     cpf_id_contrat = StringField(_l("Identifiant de contrat CPF (idContrat)"), validators=[
         Optional(), Length(max=20, message=_l("20 caractères au plus."))],
         render_kw={"autocomplete": "off", "spellcheck": "false"})
+    appeal_days = IntegerField(
+        _l("Délai de recours après la publication (jours)"), validators=[
+            Optional(), NumberRange(min=1, max=365, message=_l(
+                "Indiquez un nombre de jours entre 1 et 365, ou laissez vide (pas de "
+                "recours en ligne)."))])
+    transcript_details = BooleanField(
+        _l("Le relevé de résultats détaille les niveaux et observations par critère"))
     version = HiddenField()

@@ -19,6 +19,7 @@ class Certification(db.Model):
         sa.CheckConstraint("id = 1", name="single_row"),
         sa.CheckConstraint("bloc_validity_years IS NULL OR bloc_validity_years > 0",
                            name="positive_validity"),
+        sa.CheckConstraint("appeal_days IS NULL OR appeal_days > 0", name="positive_appeal_days"),
         sa.CheckConstraint("cpf_id_client IS NULL OR length(cpf_id_client) = 8",
                            name="cpf_id_client_length"),
     )
@@ -32,6 +33,10 @@ class Certification(db.Model):
     certifier_name: Mapped[str | None] = mapped_column(sa.String(200))
     cpf_id_client: Mapped[str | None] = mapped_column(sa.String(8))
     cpf_id_contrat: Mapped[str | None] = mapped_column(sa.String(20))
+    # Days after a candidate's publication during which they may appeal (None: no appeal).
+    appeal_days: Mapped[int | None]
+    # The transcript (relevé de résultats) shows each criterion's level and observation.
+    transcript_details: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

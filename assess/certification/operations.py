@@ -32,6 +32,8 @@ class Settings:
     certifier_name: str | None
     cpf_id_client: str | None
     cpf_id_contrat: str | None
+    appeal_days: int | None = None
+    transcript_details: bool = False
 
 
 def current() -> Certification:

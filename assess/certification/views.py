@@ -26,7 +26,8 @@ def settings():
         raw = form.version.data or ""
         values = Settings(**{name: form[name].data or None for name in (
             "rncp_code", "expiry_date", "bloc_validity_years", "certifier_name",
-            "cpf_id_client", "cpf_id_contrat")})
+            "cpf_id_client", "cpf_id_contrat", "appeal_days")},
+                          transcript_details=bool(form.transcript_details.data))
         outcome = perform(update, current_user, values,
                           int(raw) if raw.isdigit() and raw != "0" else None)
         if outcome.ok:

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from .. import pdf
 from ..referential.labels import part_label
 from .labels import bring
 
@@ -30,17 +31,9 @@ def context(convocation) -> dict:
 
 
 def render_pdf(convocation) -> bytes:
-    from weasyprint import CSS as WeasyCSS
-    from weasyprint import HTML
-
+    # The app's fonts and nothing else are loaded while the PDF is drawn (assess.pdf).
     html = render_template("convocations/pdf.html", **context(convocation))
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(
-        stylesheets=[WeasyCSS(filename=str(CSS))])
-
-
-def _no_fetching(url: str, *args, **kwargs):
-    # Nothing is loaded from the network or the disk while the PDF is drawn.
-    raise ValueError(f"convocation PDFs load no resource ({url})")
+    return pdf.render_pdf(html, [CSS])
 
 
 def build_ics(convocation) -> bytes:

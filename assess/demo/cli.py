@@ -27,6 +27,8 @@ def demo_command() -> None:
     commit()
     click.echo(f"\nDonnées de démonstration prêtes : « {demo['session'].name} » "
                f"({demo['centre'].name}).")
+    click.echo(f"En délibération : « {demo['deliberation'].name} » (les propositions se "
+               f"calculent ; le jury délibère, signe le procès-verbal, le centre publie).")
     click.echo(f"Adresse : {current_app.config['BASE_URL']}")
     click.echo(f"Comptes (mot de passe « {DEMO_PASSWORD} » pour tous) :")
     for account in demo["accounts"]:

@@ -20,8 +20,11 @@ from ..accounts.passwords import DEMO_PASSWORD, hash_password
 from ..candidates.models import AccessRoute, Candidate, Enrolment
 from ..candidates.operations import enrol_candidate
 from ..centres.models import TrainingCentre
+from ..certification.models import Certification
+from ..core.columns import utcnow
 from ..core.inserts import insert_unless_exists
 from ..extensions import db
+from ..grading.models import CriterionMark, GradingSheet, SheetStatus
 from ..juries.composition import jury_of, save_jury
 from ..juries.models import (
     ConflictOfInterest,
@@ -32,11 +35,21 @@ from ..juries.models import (
     juror_centres,
 )
 from ..juries.operations import assign_juror
+from ..results.operations import start_compute
 from ..sessions.models import CertificationSession, PartKind
 from ..sessions.operations import PartSchedule, create_session, schedule_exams, take_step
 
 CENTRE_NAME = "Centre de formation Démo (Lyon)"
 SESSION_NAME = "Session de démonstration"
+# A session whose épreuves are over and graded, waiting for its jury to deliberate: the
+# two evaluators of Léa Dupont's bloc 2 disagree on CR2.2.1.
+DELIBERATION_NAME = "Session de juin (délibération)"
+DISPUTED = "CR2.2.1"
+OBSERVATIONS = {
+    "acquis": "Le livrable répond à la consigne ; l'argumentation est étayée.",
+    "partiellement_acquis": "La publication sur le CMS est faite mais le référencement "
+                            "n'est pas travaillé.",
+}
 
 
 @dataclass(frozen=True)
@@ -213,4 +226,69 @@ def build_demo(today: date | None = None) -> dict:
         take_step(admin, session, "open")
     if session.status == ENROLMENT:
         take_step(admin, session, "start_exams")
-    return {"centre": centre, "session": session, "accounts": ACCOUNTS}
+    settings = db.session.get(Certification, 1)
+    if settings is None:  # the demo certifier lets candidates appeal for 30 days
+        db.session.add(Certification(id=1, appeal_days=30))
+    elif settings.appeal_days is None:
+        settings.appeal_days = 30
+    db.session.flush()
+    past = _deliberation_session(admin, centre, users, today)
+    return {"centre": centre, "session": session, "deliberation": past, "accounts": ACCOUNTS}
+
+
+def _deliberation_session(admin: User, centre: TrainingCentre, users: dict,
+                          today: date) -> CertificationSession:
+    """Graded, in deliberation, its proposals being computed by the worker: the jury
+    (Sophie Martin presiding, Karim Benali) deliberates, signs; the centre publishes."""
+    session = db.session.scalar(select(CertificationSession).where(
+        CertificationSession.centre_id == centre.id,
+        CertificationSession.name == DELIBERATION_NAME))
+    if session is not None:
+        return session
+    start = today - timedelta(days=60)
+    session = create_session(admin, centre_id=centre.id, name=DELIBERATION_NAME,
+                             starts_on=start, ends_on=today - timedelta(days=5))
+    plan = {
+        PartKind.WRITTEN: PartSchedule(_local(start + timedelta(days=2), 9), 240,
+                                       "Salle 2, Centre Démo", _local(start + timedelta(days=2), 17)),
+        PartKind.PRACTICAL: PartSchedule(_local(start + timedelta(days=3), 9), 300,
+                                         "Salle informatique, Centre Démo",
+                                         _local(start + timedelta(days=3), 18)),
+        PartKind.DOSSIER: PartSchedule(_local(start, 9), None, None,
+                                       _local(start + timedelta(days=30), 18), remote=True),
+        PartKind.ORAL: PartSchedule(_local(start + timedelta(days=40), 14), 45,
+                                    "Salle 1, Centre Démo", None),
+    }
+    schedule_exams(admin, session,
+                   {p.id: plan[PartKind(p.kind)] for e in session.exams for p in e.parts},
+                   allow_past=True)
+    jury1, jury2 = users["jury1@demo.test"], users["jury2@demo.test"]
+    save_jury(admin, session, None, {jury1.id: "president", jury2.id: "member"})
+    take_step(admin, session, "open")
+    for email in ("candidat1@demo.test", "candidat2@demo.test"):
+        candidate = db.session.scalar(select(Candidate).where(
+            Candidate.user_id == users[email].id))
+        enrolment = enrol_candidate(admin, session, candidate,
+                                    list(session.referential_version.blocks))
+        for exam in session.exams:
+            _graded(assign_juror(admin, enrolment, exam, jury1), {})
+            if email == "candidat1@demo.test" and exam.block.number == 2:
+                _graded(assign_juror(admin, enrolment, exam, jury2),
+                        {DISPUTED: "partiellement_acquis"})
+    take_step(admin, session, "start_exams")
+    take_step(admin, session, "start_grading")
+    take_step(admin, session, "deliberate")
+    start_compute(admin, session)
+    return session
+
+
+def _graded(assignment, levels: dict[str, str]) -> None:
+    """A sheet the juror submitted: every criterion acquis unless ``levels`` says."""
+    sheet = GradingSheet(assignment_id=assignment.id, status=SheetStatus.SUBMITTED,
+                         submitted_at=utcnow())
+    for criterion in assignment.exam.block.criteria:
+        level = levels.get(criterion.code, "acquis")
+        sheet.marks.append(CriterionMark(criterion_id=criterion.id, level=level,
+                                         observation=OBSERVATIONS[level]))
+    db.session.add(sheet)
+    db.session.flush()

@@ -7,12 +7,13 @@ from itertools import groupby
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..core.columns import utcnow
+from ..decisions.models import Minutes, MinutesStatus
 from ..extensions import db
 from ..juries.facts import conflicted_pairs
-from ..juries.models import Assignment
+from ..juries.models import Assignment, Jury, JuryMember
 from ..sessions.models import CertificationSession
 from ..submissions.labels import time_left
 from ..submissions.models import StoredFile, Submission, SubmittedLink
@@ -136,4 +137,25 @@ def dashboard(user) -> dict:
                 "overdue": a.exam.grading_due_at is not None and a.exam.grading_due_at <= now})
             entry["rows"].append({"assignment": a, "status": work_status(a, conflicted)})
         groups.append((session, sorted(exams.values(), key=lambda e: e["exam"].position)))
-    return {"groups": groups, "files": current_files(assignments)}
+    return {"groups": groups, "files": current_files(assignments),
+            "deliberations": deliberations_of(user)}
+
+
+def deliberations_of(user) -> list[tuple[CertificationSession, list[Minutes]]]:
+    """The sessions whose jury ``user`` sits on, from their deliberation on, each with the
+    PVs awaiting the user's signature (two statements)."""
+    sessions = list(db.session.scalars(
+        select(CertificationSession).join(Jury, Jury.session_id == CertificationSession.id)
+        .join(JuryMember, JuryMember.jury_id == Jury.id)
+        .where(Jury.exam_id.is_(None), JuryMember.user_id == user.id,
+               CertificationSession.status.in_(("deliberation", "published", "closed")))
+        .order_by(CertificationSession.id.desc())))
+    if not sessions:
+        return []
+    to_sign: dict[int, list[Minutes]] = {}
+    for m in db.session.scalars(select(Minutes).where(
+            Minutes.session_id.in_([s.id for s in sessions]),
+            Minutes.status == MinutesStatus.SIGNING).options(selectinload(Minutes.signatures))):
+        if user.id in (m.signers or ()) and all(x.user_id != user.id for x in m.signatures):
+            to_sign.setdefault(m.session_id, []).append(m)
+    return [(s, to_sign.get(s.id, [])) for s in sessions]

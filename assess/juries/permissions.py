@@ -11,8 +11,8 @@ from ..core.access import is_admin
 from ..extensions import db
 from ..grading.models import SheetStatus
 from ..sessions.models import Exam
-from ..sessions.permissions import can_change_session
-from .models import Assignment, juror_centres
+from ..sessions.permissions import can_change_session, can_view_session
+from .models import Assignment, Jury, JuryMember, MemberRole, juror_centres
 
 
 def can_invite_juror(user) -> bool:
@@ -76,3 +76,25 @@ def load_exam_of(session, exam_id: int):
     if exam is None:
         abort(404)
     return exam
+
+
+# -- the jury de délibération ------------------------------------------------
+def jury_role(user, session_id: int) -> str | None:
+    """``president`` or ``member`` of the session's jury, or None (one statement)."""
+    return db.session.scalar(
+        select(JuryMember.role).join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.session_id == session_id, Jury.exam_id.is_(None),
+               JuryMember.user_id == user.id))
+
+
+def can_deliberate(user, session) -> bool:
+    if is_admin(user):
+        return can_view_session(user, session)
+    return user.role == Role.JUROR and jury_role(user, session.id) is not None
+
+
+def can_lead(user, session) -> bool:
+    """Open and close the deliberation, reveal identities: an admin or the president."""
+    if is_admin(user):
+        return can_view_session(user, session)
+    return user.role == Role.JUROR and jury_role(user, session.id) == MemberRole.PRESIDENT

@@ -6,7 +6,9 @@ are written with bulk INSERT/UPDATE per batch. Progress is committed after each
 batch so that the page's progress bar moves. Rows are updated in place and only
 when a value changed: re-running the same job changes nothing.
 
-What it writes are proposals for the jury. The award date is the day the computation
+What it writes are proposals for the jury (``outcome`` and ``proposed_outcome``): once the
+jury deliberates, its decisions replace ``outcome`` and nothing is computed again
+(``workflows.session``: compute is refused once the deliberation is opened). The award date is the day the computation
 was asked for (``queries.award_date``): blocs validated in earlier published sessions
 count while still valid on that day (the certification's ``bloc_validity_years``), and
 no title is proposed once it falls after the RNCP ``expiry_date`` (the results pages
@@ -133,7 +135,8 @@ def _write_blocks(rows: dict[tuple[int, int], tuple], old: dict) -> list[Change]
     inserts, updates, changes = [], [], []
     for (enrolment_id, block_id), (outcome, levels, disagreements) in rows.items():
         previous = old.get((enrolment_id, block_id))
-        values = {"outcome": BlockOutcome(outcome), "criterion_levels": levels,
+        values = {"outcome": BlockOutcome(outcome), "proposed_outcome": str(outcome),
+                  "criterion_levels": levels,
                   "disagreements": disagreements, "computed_at": now}
         if previous is None:
             inserts.append({"enrolment_id": enrolment_id, "block_id": block_id, **values})
@@ -156,10 +159,10 @@ def _write_titles(rows: dict[int, str], old: dict) -> list[Change]:
         previous = old.get(enrolment_id)
         if previous is None:
             inserts.append({"enrolment_id": enrolment_id, "outcome": TitleOutcome(outcome),
-                            "computed_at": now})
+                            "proposed_outcome": str(outcome), "computed_at": now})
         elif previous[1] != outcome:
             updates.append({"id": previous[0], "outcome": TitleOutcome(outcome),
-                            "computed_at": now})
+                            "proposed_outcome": str(outcome), "computed_at": now})
             changes.append((TitleResult, previous[0], {"outcome": str(previous[1])},
                             {"outcome": str(outcome)}))
     if inserts:

@@ -29,7 +29,10 @@ class BlockResult(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
     block_id: Mapped[int] = mapped_column(sa.ForeignKey("blocks.id"))
+    # The outcome: the rule's proposal until the jury decides, then the jury's decision
+    # (assess.deliberation); ``proposed_outcome`` keeps the proposal.
     outcome = enum_column(BlockOutcome, "block_outcome", nullable=False)
+    proposed_outcome: Mapped[str | None] = mapped_column(sa.String(20))
     # {criterion code: consolidated level or None}, and the codes the evaluators disagree on.
     criterion_levels: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     disagreements: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -45,6 +48,7 @@ class TitleResult(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), unique=True)
     outcome = enum_column(TitleOutcome, "title_outcome", nullable=False)
+    proposed_outcome: Mapped[str | None] = mapped_column(sa.String(20))
     computed_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
     # Results reach the candidate only once published (all at once or per candidate).
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

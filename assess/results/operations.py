@@ -5,16 +5,14 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from workflows.base import Refused
 from workflows.session import DELIBERATION, SESSION
 
 from ..audit.operations import record
-from ..candidates.models import Enrolment
 from ..core.columns import utcnow
 from ..extensions import db
-from ..i18n import day
 from ..jobs import operations as jobs
 from ..jobs.models import Job, JobKind
 from ..notifications.operations import notify
@@ -22,7 +20,7 @@ from ..outbox.operations import enqueue
 from ..sessions.queries import lifecycle_facts
 from . import queries as q
 from .compute import COMPUTE_TASK
-from .models import TitleOutcome, TitleResult
+from .models import TitleResult
 
 PUBLISHED_EVENT = "results_published"
 
@@ -40,46 +38,50 @@ def start_compute(actor, session) -> Job:
 
 
 def publish_results(actor, session) -> int:
-    """Release every result of the session to its candidates; returns how many."""
+    """Release every result of the session not yet released to its candidates (the
+    deliberation decided, its PV sealed); returns how many were released now."""
     ctx = lifecycle_facts(session)
     target = SESSION.check("publish", session.status, ctx)
     now = utcnow()
-    _refuse_titles_after_expiry(session, now.date())
-    enrolment_ids = select(Enrolment.id).where(Enrolment.session_id == session.id)
-    db.session.execute(
-        update(TitleResult)
-        .where(TitleResult.enrolment_id.in_(enrolment_ids), TitleResult.published_at.is_(None))
-        .values(published_at=now), execution_options={"synchronize_session": False})
+    waiting = [e for e in q.session_enrolments(session.id) if e.id in q.unpublished(session.id)]
+    _release([e.id for e in waiting], now)
     session.results_published_at = now
     session.status = target
     record(actor, "results.published", session, old={"status": DELIBERATION},
-           new={"status": target, "results": ctx.result_count}, session_id=session.id)
-    for enrolment in q.session_enrolments(session.id):
+           new={"status": target, "results": len(waiting)}, session_id=session.id)
+    for enrolment in waiting:
         _notify_candidate(enrolment.candidate.user, session)
     db.session.flush()
-    return ctx.result_count
+    return len(waiting)
+
+
+def publish_candidate(actor, session, enrolment) -> None:
+    """Release one candidate's results ahead of the session's (the others held back, for
+    example while an appeal of an aménagement is pending); the PV must be sealed."""
+    ctx = lifecycle_facts(session)
+    SESSION.check("publish", session.status, ctx)
+    if enrolment.session_id != session.id:
+        raise PublicationRefused(_("Ce candidat n'est pas inscrit à cette session."))
+    if enrolment.id not in q.unpublished(session.id):
+        raise PublicationRefused(_("Les résultats de ce candidat sont déjà publiés."))
+    now = utcnow()
+    _release([enrolment.id], now)
+    record(actor, "results.published_for_candidate", enrolment,
+           new={"enrolment_id": enrolment.id}, session_id=session.id)
+    _notify_candidate(enrolment.candidate.user, session)
+    db.session.flush()
+
+
+def _release(enrolment_ids: list[int], now) -> None:
+    if enrolment_ids:
+        db.session.execute(
+            update(TitleResult).where(TitleResult.enrolment_id.in_(enrolment_ids),
+                                      TitleResult.published_at.is_(None))
+            .values(published_at=now), execution_options={"synchronize_session": False})
 
 
 class PublicationRefused(Refused):
     """Results that cannot be published as computed; the message says what to do."""
-
-
-def _refuse_titles_after_expiry(session, today) -> None:
-    """Results computed before the RNCP expiry and published after it would award titles
-    the certification can no longer award: they are computed again first (the titles are
-    then refused, with the reason on the page)."""
-    expiry = q.expiry_date()
-    if expiry is None or today <= expiry:
-        return
-    awarded = db.session.scalar(select(TitleResult.id).join(
-        Enrolment, Enrolment.id == TitleResult.enrolment_id).where(
-        Enrolment.session_id == session.id, TitleResult.outcome == TitleOutcome.AWARDED)
-        .limit(1))
-    if awarded is not None:
-        raise PublicationRefused(_(
-            "La certification RNCP a expiré le %(date)s, après le calcul de ces résultats : "
-            "aucun titre ne peut plus être délivré. Recalculez les résultats avant de les "
-            "publier.", date=day(expiry)))
 
 
 def _notify_candidate(user, session) -> None:

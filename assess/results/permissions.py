@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort
 
+from ..candidates.models import Enrolment
 from ..extensions import db
 from ..jobs.models import Job
 from ..sessions.models import CertificationSession
@@ -35,3 +36,19 @@ def load_job(user, job_id: int) -> Job:
     if job is None or not can_view_job(user, job):
         abort(404)
     return job
+
+
+def load_enrolment(session, enrolment_id: int):
+    """An enrolment of ``session`` (already loaded for the user), else 404."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.session_id != session.id:
+        abort(404)
+    return enrolment
+
+
+def load_own_enrolment(user, enrolment_id: int) -> Enrolment:
+    """The candidate's own enrolment; 404 for anyone else's (ids cannot be probed)."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.candidate.user_id != user.id:
+        abort(404)
+    return enrolment

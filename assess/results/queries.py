@@ -13,12 +13,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from rubrics.agreement import Agreement, agreement
 from rubrics.model import Level, Rule, Scale
 from rubrics.scoring import still_valid, title_refused
+from workflows.appeal import filing_deadline
 from workflows.session import RESULTS_RELEASED
 
+from ..accounts.models import User
 from ..attendance.models import ExamAttendance
 from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..certification.models import Certification
 from ..core.columns import utcnow
+from ..decisions.models import Appeal, Deliberation
 from ..extensions import db
 from ..grading.models import CriterionMark, GradingSheet, SheetStatus
 from ..jobs.models import Job, JobKind, JobStatus
@@ -188,6 +191,36 @@ def session_enrolments(session_id: int) -> list[Enrolment]:
     ).unique())
 
 
+def unpublished(session_id: int) -> set[int]:
+    """The enrolments of the session whose results are not released yet (one statement)."""
+    return set(db.session.scalars(
+        select(TitleResult.enrolment_id).join(Enrolment, Enrolment.id == TitleResult.enrolment_id)
+        .where(Enrolment.session_id == session_id, TitleResult.published_at.is_(None))))
+
+
+@dataclass(frozen=True)
+class PublicationSummary:
+    candidates: int
+    validated_blocs: int
+    decided_blocs: int
+    titles: int
+
+
+def publication_summary(session_id: int) -> PublicationSummary:
+    """What a publication would release: the candidates not yet published, their
+    validated blocs and titles (two statements)."""
+    waiting = unpublished(session_id)
+    outcomes = db.session.execute(
+        select(BlockResult.outcome, func.count()).where(BlockResult.enrolment_id.in_(waiting))
+        .group_by(BlockResult.outcome)).all() if waiting else []
+    titles = db.session.scalar(select(func.count()).select_from(TitleResult).where(
+        TitleResult.enrolment_id.in_(waiting), TitleResult.outcome == TitleOutcome.AWARDED)
+    ) if waiting else 0
+    by = {str(o): n for o, n in outcomes}
+    return PublicationSummary(len(waiting), by.get("validated", 0), sum(by.values()),
+                              titles or 0)
+
+
 def session_results(session_id: int) -> tuple[dict, dict]:
     """({(enrolment, block): BlockResult}, {enrolment: TitleResult}) in two statements."""
     blocks = db.session.scalars(
@@ -202,22 +235,73 @@ def session_results(session_id: int) -> tuple[dict, dict]:
             {r.enrolment_id: r for r in titles})
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One evaluator's level and observation on a criterion."""
+
+    evaluator: str
+    level: str | None
+    observation: str
+
+
+def readings(session_id: int) -> dict[tuple[int, int, str], list[Reading]]:
+    """{(enrolment, block, code): each submitted evaluator's level and observation}, the
+    withdrawn evaluators left out (one statement)."""
+    rows = db.session.execute(
+        select(Assignment.enrolment_id, Exam.block_id, Assignment.id, User.first_name,
+               User.last_name, Criterion.code, CriterionMark.level, CriterionMark.observation)
+        .join(Exam, Exam.id == Assignment.exam_id)
+        .join(User, User.id == Assignment.juror_id)
+        .join(GradingSheet, and_(GradingSheet.assignment_id == Assignment.id,
+                                 GradingSheet.status == SheetStatus.SUBMITTED))
+        .join(CriterionMark, CriterionMark.sheet_id == GradingSheet.id)
+        .join(Criterion, Criterion.id == CriterionMark.criterion_id)
+        .where(Exam.session_id == session_id, Assignment.withdrawn_at.is_(None))
+        .order_by(Assignment.id))
+    out: dict[tuple[int, int, str], list[Reading]] = defaultdict(list)
+    for enrolment_id, block_id, _aid, first, last, code, level, observation in rows:
+        out[(enrolment_id, block_id, code)].append(
+            Reading(f"{first} {last}".strip(), level, observation or ""))
+    return out
+
+
+def earlier_blocs(session) -> dict[int, set[int]]:
+    """{person: bloc numbers validated in earlier published sessions, still valid on the
+    award date of the session's computation} (queries.acquired_earlier)."""
+    award = award_dates([session.id]).get(session.id)
+    settings = certification()
+    return acquired_earlier(
+        session.id, award_date=award,
+        validity_years=settings.bloc_validity_years if settings else None)
+
+
+
 # -- pages -------------------------------------------------------------------
+def certification() -> Certification | None:
+    """The certification's settings (one row; None before they are set)."""
+    return db.session.get(Certification, 1)
+
+
 def expiry_date() -> date | None:
     """The RNCP expiry date from the certification's settings (None: not set)."""
-    certification = db.session.get(Certification, 1)
-    return certification.expiry_date if certification else None
+    settings = certification()
+    return settings.expiry_date if settings else None
 
 
 def award_dates(session_ids: list[int]) -> dict[int, date]:
-    """{session id: award date of its last finished computation} (one statement)."""
+    """{session id: the date its titles are awarded on}: the day the jury deliberated, or
+    before that, the day of the last finished computation (two statements)."""
     if not session_ids:
         return {}
     rows = db.session.execute(
         select(Job.session_id, func.max(Job.created_at))
         .where(Job.kind == JobKind.COMPUTE_RESULTS, Job.session_id.in_(session_ids),
                Job.status == JobStatus.DONE).group_by(Job.session_id))
-    return {session_id: created.date() for session_id, created in rows}
+    out = {session_id: created.date() for session_id, created in rows}
+    out.update((session_id, held_on) for session_id, held_on in db.session.execute(
+        select(Deliberation.session_id, Deliberation.held_on)
+        .where(Deliberation.session_id.in_(session_ids))))
+    return out
 
 
 def title_refusal(session_id: int) -> date | None:
@@ -299,11 +383,31 @@ def candidate_results(user) -> tuple[list[dict], list[Enrolment]]:
     expiry = expiry_date() if titles else None
     dates = award_dates([t.enrolment.session_id for t in titles]) if expiry else {}
     # A title not awarded because it was computed after the RNCP expiry says why.
+    settings = certification() if titles else None
+    period = settings.appeal_days if settings else None
+    today = utcnow().date()
     published = [{"session": t.enrolment.session, "title": t, "blocks": blocks[t.enrolment_id],
                   "refused_after": expiry if t.outcome == TitleOutcome.NOT_AWARDED
-                  and title_refused(dates.get(t.enrolment.session_id), expiry) else None}
+                  and title_refused(dates.get(t.enrolment.session_id), expiry) else None,
+                  # The last day to appeal, while it has not passed.
+                  "appeal_until": _appeal_until(t.published_at.date(), period, today)}
                  for t in titles]
     return published, waiting
+
+
+def _appeal_until(published_on: date, period: int | None, today: date) -> date | None:
+    if not period:
+        return None
+    last = filing_deadline(published_on, period)
+    return last if today <= last else None
+
+
+def candidate_appeals(user) -> dict[int, Appeal]:
+    """{enrolment id: appeal} of the candidate ``user`` (one statement)."""
+    mine = select(Candidate.id).where(Candidate.user_id == user.id)
+    return {a.enrolment_id: a for a in db.session.scalars(
+        select(Appeal).join(Enrolment, Enrolment.id == Appeal.enrolment_id)
+        .where(Enrolment.candidate_id.in_(mine)))}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +26,18 @@ from ..sessions.permissions import load_session_for
 from ..sessions.queries import lifecycle_facts
 from ..unit_of_work import perform
 from . import operations, permissions
-from .queries import candidate_results, criterion_agreement, session_summary, title_refusal
+from .permissions import load_enrolment
+from .queries import (
+    candidate_appeals,
+    candidate_results,
+    criterion_agreement,
+    publication_summary,
+    session_summary,
+    title_refusal,
+)
+from .rules import rule_in_words
+from .transcript import transcript_data
+from .transcript_pdf import render_transcript_pdf
 
 bp = Blueprint("results", __name__)
 
@@ -52,16 +73,49 @@ def compute(session_id: int):
     return redirect(url_for(".session_results", session_id=session_id))
 
 
+@bp.get("/sessions/<int:session_id>/resultats/publier")
+@roles_required(*ADMIN_ROLES)
+def confirm_publish(session_id: int):
+    """Say what publication releases before it is done: it is final."""
+    session = load_session_for(current_user, session_id)
+    if not permissions.can_publish(current_user, session):
+        abort(403)
+    ctx = lifecycle_facts(session)
+    return render_template("results/publish.html", session=session,
+                           summary=publication_summary(session.id),
+                           refusal=SESSION.refusal("publish", session.status, ctx))
+
+
 @bp.post("/sessions/<int:session_id>/resultats/publier")
 @roles_required(*ADMIN_ROLES)
 def publish(session_id: int):
     session = load_session_for(current_user, session_id)
     if not permissions.can_publish(current_user, session):
         abort(403)
+    if request.form.get("confirmed") != "1":  # only from the confirmation page
+        return redirect(url_for(".confirm_publish", session_id=session_id))
     outcome = perform(operations.publish_results, current_user, session)
     if outcome.ok:
         flash(_("Résultats publiés : %(n)d candidat(s) vont recevoir un e-mail les invitant à "
                 "les consulter.", n=outcome.value), "success")
+    else:
+        _refused(outcome)
+    return redirect(url_for(".session_results", session_id=session_id))
+
+
+@bp.post("/sessions/<int:session_id>/resultats/publier/<int:enrolment_id>")
+@roles_required(*ADMIN_ROLES)
+def publish_candidate(session_id: int, enrolment_id: int):
+    session = load_session_for(current_user, session_id)
+    if not permissions.can_publish(current_user, session):
+        abort(403)
+    enrolment = load_enrolment(session, enrolment_id)
+    if request.form.get("confirmed") != "1":
+        abort(400)
+    outcome = perform(operations.publish_candidate, current_user, session, enrolment)
+    if outcome.ok:
+        flash(_("Résultats de %(name)s publiés : un e-mail l'invite à les consulter.",
+                name=enrolment.candidate.user.full_name), "success")
     else:
         _refused(outcome)
     return redirect(url_for(".session_results", session_id=session_id))
@@ -84,8 +138,27 @@ def job_status(job_id: int):
     return response
 
 
+@bp.app_template_filter("rule_in_words")
+def _rule_in_words(stored_rule) -> str:
+    return rule_in_words(stored_rule)
+
+
 @bp.get("/resultats")
 @roles_required(Role.CANDIDATE)
 def mine():
     published, waiting = candidate_results(current_user)
-    return render_template("results/mine.html", published=published, waiting=waiting)
+    return render_template("results/mine.html", published=published, waiting=waiting,
+                           appeals=candidate_appeals(current_user))
+
+
+@bp.get("/resultats/<int:enrolment_id>/releve.pdf")
+@roles_required(Role.CANDIDATE)
+def transcript(enrolment_id: int):
+    """The candidate's relevé de résultats, once published; 404 before (nothing leaks)."""
+    enrolment = permissions.load_own_enrolment(current_user, enrolment_id)
+    data = transcript_data(enrolment)
+    if data is None:
+        abort(404)
+    return Response(render_transcript_pdf(data), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="releve-resultats-{enrolment_id}.pdf"',
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from workflows.session import EXAMS, GRADING, SessionContext
+from workflows.session import DELIBERATION, EXAMS, GRADING, SessionContext
 
 from ..accounts.models import Role, User
 from ..attendance.models import ExamAttendance
 from ..candidates.models import Candidate, Enrolment, enrolment_blocks
 from ..centres.models import TrainingCentre
 from ..composition import reports as composition
+from ..decisions import facts as decisions
 from ..extensions import db
 from ..grading.models import GradingSheet, SheetStatus
 from ..jobs import operations as jobs
@@ -200,6 +201,9 @@ def lifecycle_facts(session, *, forced: bool = False) -> SessionContext:
     exams = session_exams(session.id)
     # The juries are checked where a step depends on them: to grading, to deliberation.
     checked = session.status in (EXAMS, GRADING)
+    # The deliberation's facts matter only in its state (two statements there).
+    deliberating = session.status == DELIBERATION
+    opened = deliberating and decisions.deliberation_of(session.id) is not None
     return SessionContext(
         unscheduled_parts=unscheduled_parts(exams),
         enrolment_count=db.session.scalar(
@@ -213,4 +217,6 @@ def lifecycle_facts(session, *, forced: bool = False) -> SessionContext:
         results_stale=bool(results) and session.results_basis != results_basis(session.id),
         pending_results=pending_count(session.id) if results else 0,
         jury_problems=composition.blocking_problems(session, exams) if checked else (),
-        jury_forced=checked and composition.forced(session.id) is not None)
+        jury_forced=checked and composition.forced(session.id) is not None,
+        deliberation_opened=opened,
+        minutes_sealed=opened and decisions.minutes_sealed(session.id))

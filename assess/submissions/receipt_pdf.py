@@ -7,15 +7,13 @@ from pathlib import Path
 
 from flask import render_template
 
+from ..pdf import render_pdf
 from .labels import human_size, when
 
 CSS = Path(__file__).resolve().parents[1] / "static" / "css" / "convocation.css"
 
 
 def render_receipt_pdf(stored, deliverable_name: str) -> bytes:
-    from weasyprint import CSS as WeasyCSS
-    from weasyprint import HTML
-
     submission = stored.submission
     html = render_template("submissions/receipt_pdf.html", stored=stored,
                            exam=submission.exam, session=submission.enrolment.session,
@@ -23,8 +21,7 @@ def render_receipt_pdf(stored, deliverable_name: str) -> bytes:
                            deliverable_name=deliverable_name,
                            # Drawn by the worker too (its e-mail), outside any request.
                            when=when, human_size=human_size)
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(
-        stylesheets=[WeasyCSS(filename=str(CSS))])
+    return render_pdf(html, [CSS])
 
 
 def receipt_of(stored) -> bytes:
@@ -36,8 +33,3 @@ def receipt_of(stored) -> bytes:
     wanted = deliverables.find(stored.submission.exam, stored.deliverable,
                                queries.settings_for([exam_id]).get(exam_id, {}))
     return render_receipt_pdf(stored, deliverables.title_of(stored.deliverable, wanted))
-
-
-def _no_fetching(url: str, *args, **kwargs):
-    # Nothing is loaded from the network or the disk while the PDF is drawn.
-    raise ValueError(f"receipt PDFs load no resource ({url})")

@@ -20,11 +20,13 @@ S = SessionStatus
 
 
 def ctx(unscheduled=(), enrolments=1, missing=0, forced=False, running=False, results=0,
-        stale=False, pending=0, jury=(), jury_forced=False) -> SessionContext:
+        stale=False, pending=0, jury=(), jury_forced=False, opened=False,
+        sealed=False) -> SessionContext:
     return SessionContext(unscheduled_parts=tuple(unscheduled), enrolment_count=enrolments,
                           missing_sheets=missing, forced=forced, job_running=running,
                           result_count=results, results_stale=stale, pending_results=pending,
-                          jury_problems=tuple(jury), jury_forced=jury_forced)
+                          jury_problems=tuple(jury), jury_forced=jury_forced,
+                          deliberation_opened=opened, minutes_sealed=sealed)
 
 
 def test_the_whole_path_from_draft_to_closed():
@@ -33,7 +35,7 @@ def test_the_whole_path_from_draft_to_closed():
         state = SESSION.check(action, state, ctx())
     assert state == S.DELIBERATION
     assert SESSION.check("compute", state, ctx()) == S.DELIBERATION  # may be run again
-    state = SESSION.check("publish", state, ctx(results=2))
+    state = SESSION.check("publish", state, ctx(results=2, opened=True, sealed=True))
     assert state == S.PUBLISHED
     assert SESSION.check("close", state, ctx()) == S.CLOSED
 
@@ -55,14 +57,21 @@ def test_deliberation_waits_for_every_sheet_unless_forced_with_a_reason():
         S.DELIBERATION
 
 
-def test_publish_refuses_without_fresh_complete_results():
-    for context, words in ((ctx(results=0), "Aucun résultat"),
-                           (ctx(results=2, running=True), "déjà en cours"),
-                           (ctx(results=2, stale=True), "recalculez"),
-                           (ctx(results=2, pending=2), "2 résultat")):
+def test_publish_refuses_before_the_jury_deliberated_and_its_pv_is_sealed():
+    done = {"opened": True, "sealed": True}
+    for context, words in ((ctx(results=0, **done), "Aucun résultat"),
+                           (ctx(results=2, running=True, **done), "déjà en cours"),
+                           (ctx(results=2), "pas encore délibéré"),
+                           (ctx(results=2, opened=True), "pas encore signé")):
         with pytest.raises(TransitionRefused, match=words):
             SESSION.check("publish", S.DELIBERATION, context)
-    assert SESSION.refusal("publish", S.DELIBERATION, ctx(results=2)) is None
+    assert SESSION.refusal("publish", S.DELIBERATION, ctx(results=2, **done)) is None
+
+
+def test_once_the_jury_deliberates_nothing_is_computed_nor_graded_again():
+    for action in ("compute", "resume_grading"):
+        with pytest.raises(TransitionRefused, match="ouvert sa délibération"):
+            SESSION.check(action, S.DELIBERATION, ctx(results=2, opened=True))
 
 
 def test_computing_and_publishing_happen_in_deliberation_only():

@@ -11,7 +11,7 @@ from assess.outbox import relay
 from assess.outbox.models import OutboxMessage
 from assess.results.models import TitleResult
 from assess.sessions.models import CertificationSession, SessionStatus
-from tests.factories import move_to
+from tests.factories import jury_deliberates, move_to
 
 
 @pytest.fixture
@@ -34,7 +34,9 @@ def _page_as(as_user, user):
 
 
 def _publish(client, w):
-    return client.post(f"/sessions/{w.session.id}/resultats/publier")
+    """Publish as the admin would, once the jury has deliberated and signed the PV."""
+    jury_deliberates(w)
+    return client.post(f"/sessions/{w.session.id}/resultats/publier", data={"confirmed": "1"})
 
 
 def test_anonymous_candidate_page_goes_to_login(client):
@@ -75,8 +77,9 @@ def test_publish_releases_results_and_mails_each_candidate_once(db, computed, cl
     assert db.session.scalar(select(AuditEvent.action).where(
         AuditEvent.action == "results.published")) == "results.published"
 
-    assert sorted(m["To"] for m in mail_outbox) == sorted(u.email for u in w.candidates)
-    message = mail_outbox[0]
+    mails = _result_mails(mail_outbox)
+    assert sorted(m["To"] for m in mails) == sorted(u.email for u in w.candidates)
+    message = mails[0]
     assert message["Subject"] == "Vos résultats de certification sont disponibles"
     body = message.get_body(("plain",)).get_content()
     assert app.config["BASE_URL"].rstrip("/") + "/resultats" in body
@@ -84,16 +87,18 @@ def test_publish_releases_results_and_mails_each_candidate_once(db, computed, cl
 
     # Deliver every notification row again, even as if it had never been marked done.
     deliver = app.extensions["celery"].tasks[relay.DELIVER_TASK]
-    rows = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.task == "notifications.send")).all()
+    ids = set(db.session.scalars(select(Notification.id).where(
+        Notification.event == "results_published")))
+    rows = [r for r in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.task == "notifications.send")) if r.payload["notification_id"] in ids]
     assert len(rows) == 2
     for row in rows:
         deliver.apply(args=[row.id])
         row.done_at = None
         db.session.commit()
         deliver.apply(args=[row.id])
-    assert len(mail_outbox) == 2
-    assert db.session.query(Notification).count() == 2
+    assert len(_result_mails(mail_outbox)) == 2
+    assert db.session.query(Notification).filter_by(event="results_published").count() == 2
 
 
 def test_candidates_see_their_published_results(db, computed, client, as_user):
@@ -115,8 +120,13 @@ def test_a_candidate_does_not_see_another_candidates_results(db, computed, world
     assert other.session.name in html and "pas encore publiés" in html
 
 
+def _result_mails(outbox):
+    """The candidates' results e-mails (the jurors also get the PV to sign)."""
+    return [m for m in outbox if m["Subject"] == "Vos résultats de certification sont disponibles"]
+
+
 def _publish_followed(client, w):
-    return client.post(f"/sessions/{w.session.id}/resultats/publier",
+    return client.post(f"/sessions/{w.session.id}/resultats/publier", data={"confirmed": "1"},
                        follow_redirects=True).get_data(as_text=True)
 
 
@@ -142,7 +152,7 @@ def test_publish_twice_is_refused_and_mails_once(computed, client, mail_outbox):
     w = computed(candidates=1)
     _publish(client, w)
     assert "Action impossible" in _publish_followed(client, w)
-    assert len(mail_outbox) == 1
+    assert len(_result_mails(mail_outbox)) == 1
 
 
 def test_published_results_cannot_be_recomputed(db, computed, client):
@@ -163,7 +173,7 @@ def test_results_computed_before_the_sheets_were_submitted_are_not_published(
     as_user(w.centre_admin)
     assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302
     page = client.get(f"/sessions/{w.session.id}/resultats").get_data(as_text=True)
-    assert "3 résultat(s) en attente" in page  # pending: publishing is refused, and why
+    assert "en attente" in page and "pas encore délibéré" in page  # refused, and why
 
     for a in w.assignments:  # the juror submits every sheet after the computation
         submit_sheet(a)
@@ -174,7 +184,8 @@ def test_results_computed_before_the_sheets_were_submitted_are_not_published(
     assert db.session.get(CertificationSession, w.session.id).status == \
         SessionStatus.DELIBERATION
     assert db.session.scalar(select(TitleResult.published_at)) is None
-    assert "recalculez les résultats" in client.get(
+    # Stale results cannot be deliberated on: the jury has not deliberated, nothing is out.
+    assert "pas encore délibéré" in client.get(
         response.headers["Location"]).get_data(as_text=True)
 
     assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302

@@ -11,6 +11,7 @@ from assess.notifications.models import Notification
 from assess.outbox.models import OutboxMessage
 from assess.results.models import TitleResult
 from assess.sessions.models import SessionStatus
+from tests.factories import jury_deliberates
 
 
 @pytest.fixture
@@ -47,6 +48,8 @@ def test_a_concurrent_publish_answers_409_and_publishes_nothing(db, world, grade
     grade_all(w)
     as_user(w.centre_admin)
     assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302
+    jury_deliberates(w)
+    mail_outbox.clear()  # the jurors' PV messages
     original = views.load_session_for
 
     def load_then_race(user, session_id):
@@ -57,7 +60,7 @@ def test_a_concurrent_publish_answers_409_and_publishes_nothing(db, world, grade
         return loaded
 
     monkeypatch.setattr(views, "load_session_for", load_then_race)
-    response = client.post(f"/sessions/{w.session.id}/resultats/publier")
+    response = client.post(f"/sessions/{w.session.id}/resultats/publier", data=CONFIRMED)
 
     assert response.status_code == 409
     assert "modifiées entre-temps" in response.get_data(as_text=True)
@@ -69,7 +72,11 @@ def test_a_concurrent_publish_answers_409_and_publishes_nothing(db, world, grade
         Notification.event == "results_published")) == 0
     assert mail_outbox == []
     monkeypatch.undo()
-    assert client.post(f"/sessions/{w.session.id}/resultats/publier").status_code == 302
+    assert client.post(f"/sessions/{w.session.id}/resultats/publier",
+                       data=CONFIRMED).status_code == 302
+
+
+CONFIRMED = {"confirmed": "1"}  # sent from the confirmation page
 
 
 @pytest.fixture
@@ -81,7 +88,7 @@ def click_at_once(app, db):
 
     from tests.conftest import signed_in_cookie_id
 
-    def click(user, url: str, n: int = 20) -> list[int]:
+    def click(user, url: str, n: int = 20, data=None) -> list[int]:
         cookie_id = signed_in_cookie_id(user)
         barrier = threading.Barrier(n)
 
@@ -90,7 +97,7 @@ def click_at_once(app, db):
             with client.session_transaction() as sess:
                 sess["_user_id"], sess["_fresh"] = cookie_id, True
             barrier.wait()
-            return client.post(url).status_code
+            return client.post(url, data=data).status_code
 
         with ThreadPoolExecutor(max_workers=n) as pool:
             return list(pool.map(one, range(n)))
@@ -117,7 +124,9 @@ def test_twenty_clicks_on_publish_at_once_publish_once(db, world, grade_all, cli
     grade_all(w)
     as_user(w.centre_admin)
     assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302
-    codes = click_at_once(w.centre_admin, f"/sessions/{w.session.id}/resultats/publier")
+    jury_deliberates(w)
+    codes = click_at_once(w.centre_admin, f"/sessions/{w.session.id}/resultats/publier",
+                          data=CONFIRMED)
     assert all(code in (302, 409) for code in codes), codes
     db.session.expire_all()
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(

@@ -14,7 +14,7 @@ from assess.core.columns import utcnow
 from assess.results.models import BlockOutcome, BlockResult
 from assess.sessions.models import SessionStatus
 from rubrics.scoring import add_years
-from tests.factories import assign, create_session, enrol, move_to
+from tests.factories import assign, create_session, enrol, jury_deliberates, move_to
 
 REFUSAL = "Le titre ne peut pas être délivré : la certification RNCP expire le"
 
@@ -116,7 +116,9 @@ def test_no_title_is_awarded_after_the_rncp_expiry_and_the_page_says_why(
     assert "pas encore publiés" in page
     assert REFUSAL not in page and "non obtenu" not in page
     as_user(w.centre_admin)
-    assert client.post(f"/sessions/{w.session.id}/resultats/publier").status_code == 302
+    jury_deliberates(w)
+    assert client.post(f"/sessions/{w.session.id}/resultats/publier",
+                       data={"confirmed": "1"}).status_code == 302
     page = as_user(w.candidates[0]).get("/resultats").get_data(as_text=True)
     assert "non obtenu" in page and REFUSAL in page
 
@@ -144,9 +146,10 @@ def test_the_page_warns_before_computing_once_the_certification_expired(db, worl
     assert f"{REFUSAL} 31 janvier 2020." in html
 
 
-def test_titles_computed_before_the_expiry_are_not_published_after_it(db, world, client,
-                                                                      as_user, grade_all,
-                                                                      results_of):
+def test_a_jury_deliberating_after_the_expiry_awards_no_title(db, world, client, as_user,
+                                                                grade_all, results_of):
+    """The title is awarded on the day the jury deliberates: proposals computed before the
+    RNCP expiry, decided after it, award nothing (and the candidate is told why)."""
     from sqlalchemy import select
 
     from assess.sessions.models import CertificationSession
@@ -154,14 +157,13 @@ def test_titles_computed_before_the_expiry_are_not_published_after_it(db, world,
     w = world(candidates=1)
     grade_all(w)
     _compute(client, as_user, w)
-    assert results_of(w.enrolments[0])[1].outcome == "awarded"
+    assert results_of(w.enrolments[0])[1].outcome == "awarded"  # the proposal
     _settings(db, expiry_date=utcnow().date() - timedelta(days=1))  # expired since
-    response = client.post(f"/sessions/{w.session.id}/resultats/publier", follow_redirects=True)
-    assert "Recalculez les résultats avant de les publier" in response.get_data(as_text=True)
-    db.session.expire_all()
-    assert db.session.scalar(select(CertificationSession.status)) == SessionStatus.DELIBERATION
-    _compute(client, as_user, w)  # computed again: the title is refused, then published
+    jury_deliberates(w)
     assert results_of(w.enrolments[0])[1].outcome == "not_awarded"
-    client.post(f"/sessions/{w.session.id}/resultats/publier")
+    as_user(w.centre_admin)
+    client.post(f"/sessions/{w.session.id}/resultats/publier", data={"confirmed": "1"})
     db.session.expire_all()
     assert db.session.scalar(select(CertificationSession.status)) == SessionStatus.PUBLISHED
+    page = as_user(w.candidates[0]).get("/resultats").get_data(as_text=True)
+    assert "non obtenu" in page and REFUSAL in page

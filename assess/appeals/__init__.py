@@ -1,0 +1,1 @@
+"""Appeals (recours) against published results: filed, answered, re-deliberated."""

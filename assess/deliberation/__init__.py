@@ -1,0 +1,1 @@
+"""The jury's deliberation: proposals become decisions, with reasons, audited."""
