@@ -5,7 +5,7 @@ step is audited and told to the candidate; the original decisions stay on record
 from __future__ import annotations
 
 import magic
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -201,7 +201,7 @@ def close(actor, appeal: Appeal) -> None:
 def _tell(appeal: Appeal, subject, body) -> None:
     """Each step, to the candidate, once (keyed by the appeal and its status)."""
     user = appeal.enrolment.candidate.user
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("results.mine")
+    link = current_app.config["BASE_URL"].rstrip("/") + "/resultats"  # results.mine
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         # Lazy strings: rendered here, in the candidate's language.
         notify(EVENT, user, f"appeal:{appeal.id}:{appeal.status}", str(subject),

@@ -73,6 +73,9 @@ EVENTS: dict[str, Event] = {
     "sheet_reopened": Event(_l("Grille rouverte")),
     "conflict.reassign": Event(_l("Conflit d'intérêts à traiter")),
     "conflict.withdrawn": Event(_l("Retrait pour conflit d'intérêts")),
+    "minutes_to_sign": Event(_l("Procès-verbal à signer")),
+    "minutes_sealed": Event(_l("Procès-verbal scellé")),
+    "appeal": Event(_l("Recours")),
     # Security: always sent, e-mail only (they carry a one-time link)
     "invitation": Event(_l("Invitation"), in_centre=False),
     "password_reset": Event(_l("Réinitialisation du mot de passe"), in_centre=False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
@@ -86,7 +86,7 @@ class PublicationRefused(Refused):
 
 def _notify_candidate(user, session) -> None:
     # The e-mail only says where to look: results are read on the platform, signed in.
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("results.mine")
+    link = current_app.config["BASE_URL"].rstrip("/") + "/resultats"  # results.mine
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Vos résultats de certification sont disponibles")
         body = _(

@@ -167,3 +167,26 @@ def test_a_jury_deliberating_after_the_expiry_awards_no_title(db, world, client,
     assert db.session.scalar(select(CertificationSession.status)) == SessionStatus.PUBLISHED
     page = as_user(w.candidates[0]).get("/resultats").get_data(as_text=True)
     assert "non obtenu" in page and REFUSAL in page
+
+
+def test_a_resit_candidate_gets_the_title_from_the_jurys_decisions(
+        db, world, client, as_user, submit_sheet, results_of):
+    """Issue 10's last « done when »: bloc 1 validated in an earlier session, blocs 2 and
+    3 decided validated now by the jury: the title is awarded, and the PV says so."""
+    import io
+
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from assess.decisions.models import Minutes
+
+    w = _resit_world(db, world, submit_sheet)
+    _bloc_1_validated_earlier(db, w, utcnow().date() - timedelta(days=200))
+    _compute(client, as_user, w)
+    jury_deliberates(w)
+    _, title = results_of(w.enrolments[0])
+    assert title.outcome == "awarded"
+    pv = db.session.scalar(select(Minutes))
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(
+        io.BytesIO(pv.sealed_pdf)).pages).split())
+    assert "Titre délivré" in text
