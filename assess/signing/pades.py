@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from pyhanko.keys import load_private_key_from_pemder_data
+from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -39,23 +39,25 @@ class Verification:
 
 
 def _signer(identity: SigningIdentity) -> signers.SimpleSigner:
-    cert = _cert(identity)
-    key = load_private_key_from_pemder_data(identity.key_pem, passphrase=identity.key_password)
-    return signers.SimpleSigner(signing_cert=cert, signing_key=key,
-                                cert_registry=SimpleCertificateStore.from_certs([cert]))
+    certs = _certs(identity)
+    key = load_private_key_from_pemder_data(identity.key_pem, passphrase=None)
+    # The chain of a configured certificate travels in the signature for PDF readers.
+    return signers.SimpleSigner(signing_cert=certs[0], signing_key=key,
+                                cert_registry=SimpleCertificateStore.from_certs(certs))
 
 
-def _cert(identity: SigningIdentity):
-    from asn1crypto import pem, x509
-
-    _type, _headers, der = pem.unarmor(identity.cert_pem)
-    return x509.Certificate.load(der)
+def _certs(identity: SigningIdentity) -> list:
+    """The signing certificate first, then its chain (asn1crypto objects, for pyHanko)."""
+    return list(load_certs_from_pemder_data(identity.cert_pem))
 
 
 def seal_pdf(pdf: bytes, *, reason: str, location: str | None = None,
              field_name: str = "Sceau", identity: SigningIdentity | None = None) -> bytes:
+    """``pdf`` with an invisible PAdES signature by the platform (or ``identity``) appended
+    as an incremental update: the original bytes are kept as they are."""
     identity = identity or platform_identity()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    # PAdES baseline B (no timestamp, so no network); the field is invisible (no box).
     meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason,
                                         location=location, name=identity.subject,
                                         subfilter=fields.SigSeedSubFilter.PADES,
@@ -65,6 +67,8 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str | None = None,
 
 
 def verify_pdf(pdf: bytes, identity: SigningIdentity | None = None) -> Verification:
+    """The last signature of ``pdf`` checked against the platform's certificate (or
+    ``identity``'s); any input, however broken, gets an answer rather than an exception."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
@@ -75,24 +79,28 @@ def verify_pdf(pdf: bytes, identity: SigningIdentity | None = None) -> Verificat
         return Verification(False, False, False, None, None,
                             _("Ce document ne porte aucune signature électronique."))
     identity = identity or platform_identity()
-    context = ValidationContext(trust_roots=[_cert(identity)], allow_fetching=False)
+    # Trust is the platform's own certificate only (not the CA of a configured one, which
+    # signs for others too): no system store, no fetching.
+    context = ValidationContext(trust_roots=_certs(identity)[:1], allow_fetching=False)
     try:
         status = validate_pdf_signature(signatures[-1], context)
     except Exception:  # noqa: BLE001 - a damaged signature is reported, never raised
         return Verification(True, False, False, None, None,
                             _("La signature du document est illisible ou endommagée."))
-    return _verdict(status, signatures[-1])
+    return _verdict(status)
 
 
-def _verdict(status, signature) -> Verification:
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and (
-        status.modification_level in (None, ModificationLevel.NONE))
-    intact = bool(status.intact and status.valid and whole)
+def _verdict(status) -> Verification:
+    # pyHanko's own verdict accepts some later updates as harmless (a changed title counts
+    # as LTA_UPDATES, its bottom_line stays True): a sealed PV admits none, so the signature
+    # must cover the entire file.
+    intact = bool(status.intact and status.valid
+                  and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+                  and status.modification_level in (None, ModificationLevel.NONE))
     trusted = bool(status.trusted)
-    signer = None
     try:
         signer = status.signing_cert.subject.native.get("common_name")
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - an odd subject only loses the name
         signer = None
     problem = None
     if not intact:
