@@ -96,8 +96,9 @@ def show(session_id: int, appeal_id: int):
     return _page(permissions.load_appeal_for(current_user, session_id, appeal_id))
 
 
-@bp.post("/sessions/<int:session_id>/recours/<int:appeal_id>/<any(examiner,rejeter,"
-         "redeliberer,avenant,clore):action>")
+ACTIONS = ("examiner", "rejeter", "redeliberer", "avenant", "clore")
+
+
 @login_required
 def answer(session_id: int, appeal_id: int, action: str):
     appeal = permissions.load_appeal_for(current_user, session_id, appeal_id)
@@ -124,6 +125,14 @@ def answer(session_id: int, appeal_id: int, action: str):
         return redirect(url_for("minutes.show", session_id=session_id,
                                 number=outcome.value.number))
     return redirect(url_for(".show", session_id=session_id, appeal_id=appeal_id))
+
+
+# One rule per answer (their action a default), so url_for("appeals.answer", action=…)
+# builds each, and each URL is a plain path.
+for _action in ACTIONS:
+    bp.add_url_rule(f"/sessions/<int:session_id>/recours/<int:appeal_id>/{_action}",
+                    endpoint="answer", view_func=answer, methods=["POST"],
+                    defaults={"action": _action})
 
 
 @bp.post("/sessions/<int:session_id>/recours/<int:appeal_id>/decisions/<int:block_id>")

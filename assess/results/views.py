@@ -73,27 +73,21 @@ def compute(session_id: int):
     return redirect(url_for(".session_results", session_id=session_id))
 
 
-@bp.get("/sessions/<int:session_id>/resultats/publier")
-@roles_required(*ADMIN_ROLES)
-def confirm_publish(session_id: int):
-    """Say what publication releases before it is done: it is final."""
-    session = load_session_for(current_user, session_id)
-    if not permissions.can_publish(current_user, session):
-        abort(403)
-    ctx = lifecycle_facts(session)
-    return render_template("results/publish.html", session=session,
-                           summary=publication_summary(session.id),
-                           refusal=SESSION.refusal("publish", session.status, ctx))
-
-
-@bp.post("/sessions/<int:session_id>/resultats/publier")
+@bp.route("/sessions/<int:session_id>/resultats/publier", methods=["GET", "POST"])
 @roles_required(*ADMIN_ROLES)
 def publish(session_id: int):
+    """GET: what publication releases, to confirm (it is final); POST: publish. (One rule
+    for both methods, so that an id beyond the database's integers is 404, not 405.)"""
     session = load_session_for(current_user, session_id)
     if not permissions.can_publish(current_user, session):
         abort(403)
+    if request.method == "GET":
+        ctx = lifecycle_facts(session)
+        return render_template("results/publish.html", session=session,
+                               summary=publication_summary(session.id),
+                               refusal=SESSION.refusal("publish", session.status, ctx))
     if request.form.get("confirmed") != "1":  # only from the confirmation page
-        return redirect(url_for(".confirm_publish", session_id=session_id))
+        return redirect(url_for(".publish", session_id=session_id))
     outcome = perform(operations.publish_results, current_user, session)
     if outcome.ok:
         flash(_("Résultats publiés : %(n)d candidat(s) vont recevoir un e-mail les invitant à "

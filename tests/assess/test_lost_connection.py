@@ -115,14 +115,17 @@ def test_a_publication_survives_its_backend_being_terminated(db, world, grade_al
                                                              client, terminate):
     from assess.results import operations
     from assess.results.models import TitleResult
+    from tests.factories import jury_deliberates
 
     for _ in range(TIMES):
         w = world(candidates=1, status="deliberation")
         grade_all(w)
         as_user(w.centre_admin)
         assert client.post(f"/sessions/{w.session.id}/resultats/calculer").status_code == 302
+        jury_deliberates(w)
         kills = terminate(operations)
-        response = client.post(f"/sessions/{w.session.id}/resultats/publier")
+        response = client.post(f"/sessions/{w.session.id}/resultats/publier",
+                               data={"confirmed": "1"})
         assert kills and response.status_code == 302
     assert _count(db, TitleResult, TitleResult.published_at.is_not(None)) == TIMES
 

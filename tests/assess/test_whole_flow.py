@@ -18,6 +18,8 @@ from sqlalchemy import select
 from assess.accounts.models import Role
 from assess.audit.models import AuditEvent
 from assess.candidates.models import Candidate, Enrolment
+from assess.core.columns import utcnow
+from assess.decisions.models import Minutes
 from assess.grading.models import GradingSheet, SheetStatus
 from assess.juries.models import Assignment, juror_centres
 from assess.results.models import TitleResult
@@ -154,11 +156,34 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
     assert title.outcome == "awarded" and title.published_at is None
     assert "titre obtenu" not in cand_c.get("/resultats").get_data(as_text=True)
 
-    # 6. The admin publishes; the candidate sees the results.
-    assert admin_c.post(f"/sessions/{session.id}/resultats/publier").status_code == 302
+    # 6. The jury deliberates: the president opens, decides each bloc as proposed,
+    # closes; both members sign the PV with their password; the admin publishes after
+    # the confirmation page; the candidate sees the results.
+    base = f"/sessions/{session.id}/deliberation"
+    assert "titre obtenu" not in admin_c.get(f"/sessions/{session.id}/resultats/publier"
+                                             ).get_data(as_text=True)
+    assert jury_c.post(base + "/ouvrir", data={
+        "held_on": utcnow().date().isoformat(), "place": "Lille"}).status_code == 302
+    for block in enrolment.blocks:
+        prefix = f"d{enrolment.id}-{block.id}-"
+        assert jury_c.post(f"{base}/decisions/{enrolment.id}/{block.id}", data={
+            prefix + "outcome": "validated", prefix + "reason": ""}).status_code == 302
+    assert jury_c.post(base + "/clore").status_code == 302
+    pv = db.session.scalar(select(Minutes))
+    for member in (juror, second):
+        assert _login(app, member).post(f"/sessions/{session.id}/pv/0/signer", data={
+            "password": DEFAULT_PASSWORD, "content_sha256": pv.content_sha256}
+        ).status_code == 302
+    db.session.expire_all()
+    assert str(db.session.scalar(select(Minutes)).status) == "sealed"
+    summary = admin_c.get(f"/sessions/{session.id}/resultats/publier").get_data(as_text=True)
+    assert "1 titre délivré" in summary
+    assert admin_c.post(f"/sessions/{session.id}/resultats/publier",
+                        data={"confirmed": "1"}).status_code == 302
     assert "titre obtenu" in cand_c.get("/resultats").get_data(as_text=True)
 
     # 7. The « résultats publiés » e-mail went through the outbox to the mail backend.
+    assert sum("À signer" in m["Subject"] for m in mail_outbox) == 2  # to each member
     mails = [m for m in mail_outbox if m["To"] == candidate_user.email]
     # The receipt of the hand-in (step 3), then the results.
     assert [m["Subject"].split(" :")[0] for m in mails] == [

@@ -136,6 +136,33 @@ def _grade(juror, base) -> None:
         assert "soumise" in juror.content()
 
 
+def _deliberate(browser, base, session_url, errors) -> None:
+    """The president opens the deliberation, confirms each bloc as proposed, closes; the
+    two members sign the PV with their password; it is sealed."""
+    sophie = _login(browser, base, "jury1@demo.test", errors)
+    sophie.goto(session_url + "/deliberation")
+    sophie.get_by_label("Lieu").fill("Salle Navigateur")
+    sophie.get_by_role("button", name="Ouvrir la délibération").click()
+    sophie.wait_for_load_state()
+    for _ in range(3):
+        sophie.get_by_role("button", name=re.compile("Enregistrer la décision du bloc")
+                           ).first.click()
+        sophie.wait_for_load_state()
+        assert "Décision enregistrée" in sophie.content()
+    sophie.get_by_role("button", name="Clore la délibération et dresser le procès-verbal"
+                       ).click()
+    sophie.wait_for_load_state()
+    pv_url = sophie.url
+    for who, page in (("jury1", sophie), ("jury2", _login(browser, base,
+                                                           "jury2@demo.test", errors))):
+        page.goto(pv_url)
+        page.get_by_label("Votre mot de passe").fill("demo")
+        page.get_by_role("button", name="Signer le procès-verbal").click()
+        page.wait_for_load_state()
+        assert "Votre signature est enregistrée" in page.content(), who
+    assert "Signature électronique du document vérifiée" in page.content()
+
+
 def test_the_whole_flow_in_a_browser(platform, browser, tmp_path):
     base, instance, _chromium = platform
     console_errors: list[str] = []
@@ -156,12 +183,18 @@ def test_the_whole_flow_in_a_browser(platform, browser, tmp_path):
     admin.get_by_role("button", name="Calculer les résultats").click()
     admin.wait_for_load_state()
     assert admin.locator("progress").count() >= 1
-    admin.get_by_role("button", name="Publier les résultats").wait_for(timeout=60_000)
-    assert "titre obtenu" in admin.content()
+    admin.get_by_role("button", name="Recalculer les résultats").wait_for(timeout=60_000)
+    assert "titre obtenu" in admin.content()  # the jury's proposals
+    assert admin.get_by_role("button", name="Publier les résultats").is_disabled()
 
     candidate.goto(base + "/resultats")
     assert "titre obtenu" not in candidate.content()  # not published yet
-    admin.get_by_role("button", name="Publier les résultats").click()   # step 6
+    _deliberate(browser, base, session_url, console_errors)               # step 6
+    admin.goto(session_url + "/resultats")
+    admin.get_by_role("link", name="Publier les résultats…").click()
+    admin.wait_for_load_state()
+    assert "1 titre délivré" in admin.content()
+    admin.get_by_role("button", name="Publier les résultats de 1 candidat").click()
     admin.wait_for_load_state()
     candidate.goto(base + "/resultats")
     assert SESSION in candidate.content() and "titre obtenu" in candidate.content()

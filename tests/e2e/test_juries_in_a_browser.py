@@ -69,7 +69,9 @@ def _active(instance, juror: str, candidate: str) -> int:
         JOIN users j ON j.id = a.juror_id
         JOIN enrolments e ON e.id = a.enrolment_id
         JOIN candidates c ON c.id = e.candidate_id JOIN users u ON u.id = c.user_id
-        WHERE j.email = ? AND u.email = ? AND a.withdrawn_at IS NULL""", juror, candidate)
+        JOIN certification_sessions s ON s.id = e.session_id
+        WHERE j.email = ? AND u.email = ? AND a.withdrawn_at IS NULL AND s.name = ?""",
+                     juror, candidate, SESSION)
     return n
 
 
@@ -102,8 +104,9 @@ def _allocate(admin, session_url, instance) -> None:
     [(short,)] = _rows(instance, """
         SELECT count(*) FROM (SELECT a.enrolment_id, a.exam_id, count(*) AS n
         FROM assignments a JOIN exams x ON x.id = a.exam_id JOIN blocks b ON b.id = x.block_id
-        WHERE a.withdrawn_at IS NULL AND b.number IN (1, 2)
-        GROUP BY a.enrolment_id, a.exam_id) WHERE n != 2""")
+        JOIN certification_sessions s ON s.id = x.session_id
+        WHERE a.withdrawn_at IS NULL AND b.number IN (1, 2) AND s.name = ?
+        GROUP BY a.enrolment_id, a.exam_id) WHERE n != 2""", SESSION)
     assert short == 0
     assert _active(instance, "jury3@demo.test", "candidat1@demo.test") == 0  # her trainee
     assert _active(instance, "jury2@demo.test", "candidat3@demo.test") == 0  # his colleague
@@ -113,7 +116,10 @@ def _allocate(admin, session_url, instance) -> None:
 
 
 def _plan_the_oral_panels(admin, session_url, instance) -> None:
-    [(day,)] = _rows(instance, "SELECT date(starts_at) FROM exam_parts WHERE kind = 'oral'")
+    [(day,)] = _rows(instance, "SELECT date(p.starts_at) FROM exam_parts p "
+                           "JOIN exams x ON x.id = p.exam_id JOIN certification_sessions s "
+                           "ON s.id = x.session_id WHERE p.kind = 'oral' AND s.name = ?",
+                     SESSION)
     y, m, d = day.split("-")
     admin.goto(session_url)
     admin.get_by_role("link", name="Planning de l'oral").first.click()
@@ -156,8 +162,9 @@ def _sheet_id(instance, juror: str, candidate: str, bloc: int) -> int:
         JOIN enrolments e ON e.id = a.enrolment_id
         JOIN candidates c ON c.id = e.candidate_id JOIN users u ON u.id = c.user_id
         JOIN exams x ON x.id = a.exam_id JOIN blocks b ON b.id = x.block_id
-        WHERE j.email = ? AND u.email = ? AND b.number = ? AND a.withdrawn_at IS NULL""",
-        juror, candidate, bloc)
+        JOIN certification_sessions s ON s.id = x.session_id
+        WHERE j.email = ? AND u.email = ? AND b.number = ? AND a.withdrawn_at IS NULL
+        AND s.name = ?""", juror, candidate, bloc, SESSION)
     return assignment_id
 
 

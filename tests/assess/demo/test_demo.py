@@ -31,7 +31,16 @@ def test_demo_creates_the_accounts_and_session_once(app, db):
         assert email in first.output
     assert "demo" in first.output and app.config["BASE_URL"] in first.output
     counts = _counts(db)
-    assert counts[:4] == [len(EMAILS), 1, 3, 9]
+    # The session under way (3 candidates, 3 épreuves each) and the June one, graded and in
+    # deliberation (2 candidates, 3 épreuves each, and a second evaluator on Léa's bloc 2).
+    assert counts[:4] == [len(EMAILS), 2, 5, 16]
+    june = db.session.scalar(select(CertificationSession).where(
+        CertificationSession.name == "Session de juin (délibération)"))
+    assert june.status == "deliberation"
+    from assess.jobs.models import Job
+
+    assert db.session.scalar(select(Job.kind).where(Job.session_id == june.id)) == \
+        "compute_results"  # its proposals, computed by the worker
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     assert _counts(db) == counts
@@ -41,7 +50,10 @@ def test_demo_creates_the_accounts_and_session_once(app, db):
     assert all(u.is_demo and verify_password(u.password_hash, "demo") for u in users.values())
     assert users["centre@demo.test"].centre_id is not None
     # Every part is dated; the bloc 3 dossier is due in the future, so upload works.
-    parts = db.session.scalars(select(ExamPart)).all()
+    demo = db.session.scalar(select(CertificationSession).where(
+        CertificationSession.name == "Session de démonstration"))
+    parts = db.session.scalars(select(ExamPart).where(
+        ExamPart.exam.has(session_id=demo.id))).all()
     dossier = next(p for p in parts if p.kind == "dossier")
     from assess.core.columns import utcnow
 

@@ -124,8 +124,9 @@ def test_query_count_does_not_grow_with_assignments(client, as_user, world, db,
         html = client.get("/jury/").get_data(as_text=True)
     assert html.count("/jury/evaluations/") == 6
     assert len(six) == len(two), (two, six)
-    # user, assignments (joined), parts, declared links, files, URLs, the unread count
-    assert len(six) == 7
+    # user, assignments (joined), parts, declared links, files, URLs, the sessions whose
+    # jury the juror sits on (deliberations), the unread count
+    assert len(six) == 8
 
 
 
