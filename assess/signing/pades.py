@@ -83,11 +83,27 @@ def verify_pdf(pdf: bytes, identity: SigningIdentity | None = None) -> Verificat
     # signs for others too): no system store, no fetching.
     context = ValidationContext(trust_roots=_certs(identity)[:1], allow_fetching=False)
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _validate(signatures[-1], context)
     except Exception:  # noqa: BLE001 - a damaged signature is reported, never raised
         return Verification(True, False, False, None, None,
                             _("La signature du document est illisible ou endommagée."))
     return _verdict(status)
+
+
+def _validate(signature, context):
+    """pyHanko's validation runs ``asyncio.run``, which a thread already running an event
+    loop refuses: there it runs in a thread of its own (a valid PV is never reported
+    damaged because of who asked)."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop here: the usual case (requests, the worker)
+        return validate_pdf_signature(signature, context)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate_pdf_signature, signature, context).result()
 
 
 def _verdict(status) -> Verification:

@@ -206,3 +206,19 @@ def test_script_in_an_answer_is_escaped_in_the_e_mail(db, published, client, as_
     html = message.get_body(("html",)).get_content()
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "<script>alert('x')</script>" in message.get_body(("plain",)).get_content()
+
+
+def test_no_new_decision_without_a_re_deliberation(db, published, client, as_user):
+    d = published()
+    as_user(d.w.candidates[0])
+    _file(client, d.disputed)
+    appeal = _appeal(db)
+    block = sorted(d.disputed.blocks, key=lambda b: b.number)[0]
+    as_user(d.w.jurors[0])
+    before = db.session.query(BlockDecision).count()
+    html = client.post(f"/sessions/{d.w.session.id}/recours/{appeal.id}/decisions/{block.id}",
+                       data={f"b{block.id}-outcome": "not_validated",
+                             f"b{block.id}-reason": "Sans nouvelle délibération."}
+                       ).get_data(as_text=True)
+    assert "nouvelle délibération" in html
+    assert db.session.query(BlockDecision).count() == before

@@ -262,3 +262,14 @@ def test_a_configured_chain_is_embedded_but_only_the_platform_certificate_truste
     other = keys.SigningIdentity(keys._key_pem(other_key), other_pem + ca_pem, "Plateforme", "")
     verdict = verify_pdf(seal_pdf(pdf, reason="PV", identity=other))
     assert verdict.intact and not verdict.trusted and not verdict.valid
+
+
+def test_verification_works_from_inside_an_event_loop(pdf):
+    import asyncio
+
+    sealed = seal_pdf(pdf, reason="PV")
+
+    async def check():
+        return verify_pdf(sealed)
+
+    assert asyncio.run(check()).valid
