@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..accounts import throttle
 from ..signing.pades import verify_pdf
 from ..unit_of_work import perform
 from . import operations, permissions
@@ -51,8 +52,15 @@ def sign(session_id: int, number: int):
     form = SignForm()
     if not form.validate():
         return _render(minutes, form, 422)
+    # The password typed here is the login's: its wrong guesses count with the login's
+    # and are throttled alike (reserved first, forgiven once the signature is recorded).
+    wait = perform(throttle.reserve_login, current_user.email, throttle.client_address())
+    if wait.ok and wait.value:
+        abort(429)  # the app's page for it: « Trop de tentatives », wait and try again
     outcome = perform(operations.sign, current_user, minutes, form.password.data,
                       form.content_sha256.data or "")
+    if outcome.ok:
+        perform(throttle.forgive, current_user.email)
     if not outcome.ok:
         flash(outcome.reason, "error")
         return _render(minutes, SignForm(formdata=None, data={

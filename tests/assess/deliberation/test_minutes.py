@@ -164,3 +164,16 @@ def test_publication_per_candidate(db, closed, client, as_user):
     assert "titre obtenu" in as_user(d.w.candidates[0]).get("/resultats").get_data(as_text=True)
     assert "titre obtenu" not in as_user(d.w.candidates[1]).get("/resultats").get_data(
         as_text=True)
+
+
+def test_wrong_passwords_at_signing_are_throttled_like_logins(db, closed, client, as_user,
+                                                               app):
+    d = closed()
+    as_user(d.w.jurors[1])
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for _ in range(limit):
+        assert "Mot de passe incorrect" in _sign(client, d, "wrong").get_data(as_text=True)
+    refused = _sign(client, d)  # even the right password waits now
+    assert refused.status_code == 429
+    assert "Trop de tentatives" in refused.get_data(as_text=True)
+    assert db.session.query(MinutesSignature).count() == 0
