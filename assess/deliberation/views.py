@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from workflows.deliberation import DELIBERATION, NOT_OPENED
 
 from ..core.columns import utcnow
+from ..results import queries as results
 from ..submissions import anonymity
 from ..unit_of_work import perform
 from . import operations, permissions
@@ -56,7 +57,8 @@ def _render(session, *, failed=None, open_form=None, status: int = 200):
             "open", state, ctx) if state == NOT_OPENED else None,
         can_lead=permissions.can_lead(current_user, session),
         hides_identity=anonymity.hides_identity(session),
-        reveal_refusal=anonymity.reveal_refusal(session)), status
+        reveal_refusal=anonymity.reveal_refusal(session),
+        agreement=results.criterion_agreement(session)), status
 
 
 @bp.get("/sessions/<int:session_id>/deliberation")
