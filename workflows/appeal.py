@@ -89,6 +89,14 @@ def filing_deadline(published_on: date, period_days: int) -> date:
 def check_filing(*, published_on: date | None, today: date, period_days: int | None,
                  already: bool, reason: str) -> str:
     """The reason to store, or ``AppealRefused`` saying why no appeal can be filed."""
+    check_window(published_on=published_on, today=today, period_days=period_days,
+                 already=already)
+    return check_reason(reason)
+
+
+def check_window(*, published_on: date | None, today: date, period_days: int | None,
+                 already: bool) -> None:
+    """``AppealRefused`` when no appeal can be filed now, whatever its reason."""
     if published_on is None:
         raise AppealRefused(N_("Aucun résultat publié ne peut faire l'objet d'un recours."))
     if already:
@@ -99,7 +107,6 @@ def check_filing(*, published_on: date | None, today: date, period_days: int | N
     if today > filing_deadline(published_on, period_days):
         raise AppealRefused(Reason(N_("Le délai de recours de %(days)d jours après la "
                                       "publication est dépassé."), {"days": period_days}))
-    return check_reason(reason)
 
 
 def check_reason(reason: str | None) -> str:

@@ -74,8 +74,7 @@ class SessionContext:
     ``unscheduled_parts``: the épreuve parts still missing a date, a duration or a place;
     ``missing_sheets``: assigned grading sheets not submitted; ``forced``: the admin
     passes to deliberation all the same, with a written reason; ``results_stale``: a sheet
-    or an enrolment changed since the results were computed; ``pending_results``: computed
-    results still waiting for a sheet; ``jury_problems``: the composition rules the juries
+    or an enrolment changed since the results were computed; ``jury_problems``: the composition rules the juries
     break (workflows.jury_rules), each sentence naming the jury, the rule and the people;
     ``jury_forced``: a certifier admin passed over them with a written reason;
     ``deliberation_opened``: the jury has opened its deliberation (workflows.deliberation);
@@ -88,7 +87,6 @@ class SessionContext:
     job_running: bool
     result_count: int
     results_stale: bool
-    pending_results: int
     jury_problems: tuple[str, ...] = ()
     jury_forced: bool = False
     deliberation_opened: bool = False

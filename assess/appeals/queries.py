@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from workflows.appeal import AppealRefused, check_filing, filing_deadline
+from workflows.appeal import AppealRefused, check_window, filing_deadline
 
 from ..candidates.models import Candidate, Enrolment
 from ..core.columns import utcnow
@@ -30,9 +30,9 @@ def filing_refusal(enrolment) -> str | None:
     """Why no appeal can be filed now (read before the candidate types a word)."""
     settings = results.certification()
     try:
-        check_filing(published_on=published_on(enrolment), today=utcnow().date(),
+        check_window(published_on=published_on(enrolment), today=utcnow().date(),
                      period_days=settings.appeal_days if settings else None,
-                     already=appeal_of(enrolment) is not None, reason="x" * 20)
+                     already=appeal_of(enrolment) is not None)
     except AppealRefused as refused:
         return refused.reason
     return None

@@ -127,6 +127,11 @@ class Minutes(db.Model):
     signatures = relationship("MinutesSignature", order_by="MinutesSignature.id",
                               back_populates="minutes")
 
+    def awaits(self, user_id: int) -> bool:
+        """``user_id`` is an expected signer who has not signed yet."""
+        return user_id in (self.signers or ()) and all(
+            s.user_id != user_id for s in self.signatures)
+
 
 class MinutesSignature(db.Model):
     __tablename__ = "minutes_signatures"

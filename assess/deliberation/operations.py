@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from rubrics.scoring import block_outcome
+from workflows.base import N_
 from workflows.deliberation import (
     DELIBERATION,
     NOT_OPENED,
@@ -71,15 +72,15 @@ def decide(actor, session, enrolment_id: int, block_id: int, *, outcome: str,
     block = db.session.get(Block, block_id)
     if enrolment is None or enrolment.session_id != session.id or block is None \
             or block.version_id != session.referential_version_id:
-        raise DecisionRefused("Ce candidat ou ce bloc n'appartient pas à la session.")
+        raise DecisionRefused(N_("Ce candidat ou ce bloc n'appartient pas à la session."))
     enrolled = any(b.id == block_id for b in enrolment.blocks)
     sat = (enrolment_id, block_id) not in results.absences(session.id)
     check_bloc_decision(outcome, enrolled=enrolled, sat=sat)
     result = db.session.scalar(select(BlockResult).where(
         BlockResult.enrolment_id == enrolment_id, BlockResult.block_id == block_id))
     if result is None:
-        raise DecisionRefused("Les résultats de ce candidat ne sont pas calculés : lancez le "
-                              "calcul des résultats d'abord.")
+        raise DecisionRefused(N_("Les résultats de ce candidat ne sont pas calculés : lancez "
+                                 "le calcul des résultats d'abord."))
     now = utcnow()
     for code, (level, level_reason) in sorted((levels or {}).items()):
         _retain(actor, session, result, code, level, level_reason, now, appeal)

@@ -114,14 +114,21 @@ def decide(session_id: int, enrolment_id: int, block_id: int):
     return redirect(url_for(".show", session_id=session.id, _anchor=f"c{enrolment_id}"))
 
 
-@bp.post("/sessions/<int:session_id>/deliberation/lever-anonymat")
-@login_required
-def reveal(session_id: int):
+def _led(session_id: int):
+    """The session, for an action only its president or an admin takes (a confirmed
+    button: its CSRF token)."""
     session = permissions.load_session_for_deliberation(current_user, session_id)
     if not permissions.can_lead(current_user, session):
         abort(403)
     if not ConfirmForm().validate():
         abort(400)
+    return session
+
+
+@bp.post("/sessions/<int:session_id>/deliberation/lever-anonymat")
+@login_required
+def reveal(session_id: int):
+    session = _led(session_id)
     outcome = perform(operations.reveal_identities, current_user, session)
     flash(_("Les identités des candidats sont levées.") if outcome.ok else outcome.reason,
           "success" if outcome.ok else "error")
@@ -131,11 +138,7 @@ def reveal(session_id: int):
 @bp.post("/sessions/<int:session_id>/deliberation/clore")
 @login_required
 def close(session_id: int):
-    session = permissions.load_session_for_deliberation(current_user, session_id)
-    if not permissions.can_lead(current_user, session):
-        abort(403)
-    if not ConfirmForm().validate():
-        abort(400)
+    session = _led(session_id)
     outcome = perform(operations.close_deliberation, current_user, session)
     if not outcome.ok:
         flash(outcome.reason, "error")

@@ -156,6 +156,6 @@ def deliberations_of(user) -> list[tuple[CertificationSession, list[Minutes]]]:
     for m in db.session.scalars(select(Minutes).where(
             Minutes.session_id.in_([s.id for s in sessions]),
             Minutes.status == MinutesStatus.SIGNING).options(selectinload(Minutes.signatures))):
-        if user.id in (m.signers or ()) and all(x.user_id != user.id for x in m.signatures):
+        if m.awaits(user.id):
             to_sign.setdefault(m.session_id, []).append(m)
     return [(s, to_sign.get(s.id, [])) for s in sessions]

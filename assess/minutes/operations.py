@@ -132,7 +132,8 @@ def seal(actor, minutes: Minutes) -> None:
     """Append the signature page, sign the whole as a PDF, store it: the PV is final."""
     appeal = db.session.get(Appeal, minutes.appeal_id) if minutes.appeal_id else None
     with force_locale("fr"):
-        data = q.minutes_data(minutes.session, number=minutes.number, appeal=appeal)
+        data = q.minutes_data(minutes.session, number=minutes.number, appeal=appeal,
+                              with_candidates=False)
         page = render_signature_page(data, minutes.content_sha256, q.signature_lines(minutes))
         title = (_("Procès-verbal de délibération") if minutes.number == 0
                  else _("Avenant n° %(n)d au procès-verbal de délibération", n=minutes.number))

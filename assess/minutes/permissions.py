@@ -29,5 +29,4 @@ def load_minutes_for(user, session_id: int, number: int) -> Minutes:
 
 
 def may_sign(user, minutes: Minutes) -> bool:
-    return user.id in (minutes.signers or ()) and all(
-        s.user_id != user.id for s in minutes.signatures)
+    return minutes.awaits(user.id)

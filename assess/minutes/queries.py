@@ -64,12 +64,33 @@ def jury_lines(session) -> tuple[JuryMemberLine, ...]:
         for m, member in zip(ordered, members, strict=True))
 
 
-def minutes_data(session, *, number: int = 0, appeal=None, amends: str | None = None
-                 ) -> MinutesData:
+def minutes_data(session, *, number: int = 0, appeal=None, amends: str | None = None,
+                 with_candidates: bool = True) -> MinutesData:
     """The PV (``number`` 0) of every candidate, or amendment ``number`` for the candidate
-    of ``appeal`` with its new decisions."""
+    of ``appeal`` with its new decisions. ``with_candidates=False``: the heading only (the
+    jury, dates, forced rules), for the signature page, which lists no candidate."""
     deliberation = db.session.scalar(select(Deliberation).where(
         Deliberation.session_id == session.id))
+    candidates = _candidate_lines(session, appeal) if with_candidates else ()
+    certification = results.certification()
+    forced = composition.forced(session.id)
+    return MinutesData(
+        certification_title=session.referential_version.data.get("title", ""),
+        rncp_code=certification.rncp_code if certification else None,
+        certifier_name=certification.certifier_name if certification else None,
+        session_name=session.name, centre_name=session.centre.name,
+        deliberation_date=deliberation.held_on if deliberation else utcnow().date(),
+        place=deliberation.place if deliberation else None,
+        jury=jury_lines(session), candidates=candidates,
+        forced=(_("%(jury)s : règles levées par %(who)s le %(when)s. Raison : %(reason)s",
+                  jury=forced.name, who=forced.forced_by.full_name if forced.forced_by
+                  else "—", when=forced.forced_at.strftime("%d/%m/%Y"),
+                  reason=forced.forced_reason),) if forced is not None else (),
+        number=number, amends=amends, generated_at=utcnow())
+
+
+def _candidate_lines(session, appeal) -> tuple[CandidateLine, ...]:
+    """Each candidate's decisions per bloc, retained levels and title (fixed statements)."""
     scale = results.scale_of(session.referential_version.data)
     level_label = {lv.code: lv.label for lv in scale.levels}
     enrolments = results.session_enrolments(session.id)
@@ -118,21 +139,7 @@ def minutes_data(session, *, number: int = 0, appeal=None, amends: str | None = 
             "awarded" if title is not None and title.outcome == TitleOutcome.AWARDED
             else "not_awarded",
             _accommodation_label(accommodations.get(enrolment.id))))
-    certification = results.certification()
-    forced = composition.forced(session.id)
-    return MinutesData(
-        certification_title=session.referential_version.data.get("title", ""),
-        rncp_code=certification.rncp_code if certification else None,
-        certifier_name=certification.certifier_name if certification else None,
-        session_name=session.name, centre_name=session.centre.name,
-        deliberation_date=deliberation.held_on if deliberation else utcnow().date(),
-        place=deliberation.place if deliberation else None,
-        jury=jury_lines(session), candidates=tuple(candidates),
-        forced=(_("%(jury)s : règles levées par %(who)s le %(when)s. Raison : %(reason)s",
-                  jury=forced.name, who=forced.forced_by.full_name if forced.forced_by
-                  else "—", when=forced.forced_at.strftime("%d/%m/%Y"),
-                  reason=forced.forced_reason),) if forced is not None else (),
-        number=number, amends=amends, generated_at=utcnow())
+    return tuple(candidates)
 
 
 def _decisions(model, session_id: int, appeal) -> dict:
@@ -180,12 +187,3 @@ def session_minutes(session_id: int) -> list[Minutes]:
     return list(db.session.scalars(
         select(Minutes).where(Minutes.session_id == session_id).order_by(Minutes.number)
         .options(selectinload(Minutes.signatures).selectinload(MinutesSignature.user))))
-
-
-def pending_for(user) -> list[Minutes]:
-    """The PVs awaiting ``user``'s signature (one statement, filtered in Python: the
-    signers list is JSON)."""
-    rows = db.session.scalars(select(Minutes).where(Minutes.status == "signing")
-                              .options(selectinload(Minutes.signatures)))
-    return [m for m in rows if user.id in (m.signers or ())
-            and all(s.user_id != user.id for s in m.signatures)]

@@ -22,7 +22,7 @@ from ..jobs import operations as jobs
 from ..jobs.models import JobKind
 from ..juries.models import Assignment
 from ..referential.labels import part_label
-from ..results.models import BlockOutcome, BlockResult, TitleResult
+from ..results.models import TitleResult
 from ..submissions.models import StoredFile, Submission
 from .models import CertificationSession, Exam
 from .permissions import visible_sessions
@@ -160,15 +160,6 @@ def results_basis(session_id: int) -> str:
     return "e{}/b{}/a{}/s{}/v{}/x{}".format(*row)
 
 
-def pending_count(session_id: int) -> int:
-    """Computed bloc results still waiting for a submitted sheet."""
-    return db.session.scalar(
-        select(func.count(BlockResult.id))
-        .join(Enrolment, Enrolment.id == BlockResult.enrolment_id)
-        .where(Enrolment.session_id == session_id, BlockResult.outcome == BlockOutcome.PENDING)
-    ) or 0
-
-
 def result_count(session_id: int) -> int:
     return db.session.scalar(
         select(func.count(TitleResult.id))
@@ -215,7 +206,6 @@ def lifecycle_facts(session, *, forced: bool = False) -> SessionContext:
         # Results computed from other inputs than today's (a sheet submitted, changed or
         # reopened since, an enrolment added) may not be published.
         results_stale=bool(results) and session.results_basis != results_basis(session.id),
-        pending_results=pending_count(session.id) if results else 0,
         jury_problems=composition.blocking_problems(session, exams) if checked else (),
         jury_forced=checked and composition.forced(session.id) is not None,
         deliberation_opened=opened,

@@ -63,10 +63,10 @@ def test_another_lifecycles_context_is_refused():
 def test_a_context_cannot_be_built_with_a_field_missing_or_misspelt():
     fields = {"unscheduled_parts": (), "enrolment_count": 1, "missing_sheets": 0,
               "forced": False, "job_running": False, "result_count": 0,
-              "results_stale": False, "pending_results": 0}
+              "results_stale": False}
     SessionContext(**fields)
     with pytest.raises(TypeError):
-        SessionContext(**{k: v for k, v in fields.items() if k != "pending_results"})
+        SessionContext(**{k: v for k, v in fields.items() if k != "results_stale"})
     with pytest.raises(TypeError):
         SessionContext(**{("job_runing" if k == "job_running" else k): v
                           for k, v in fields.items()})
@@ -103,7 +103,7 @@ def test_refusal_is_rendered_through_the_installed_translator():
         assert refused.value.reason == "Not possible while “soumise”."
         with pytest.raises(TransitionRefused) as refused:
             SESSION.check("publish", "enrolment",
-                          SessionContext((), 0, 0, False, False, 0, False, 0))
+                          SessionContext((), 0, 0, False, False, 0, False))
         assert refused.value.reason == "Not possible while “ouverte aux inscriptions”."
     finally:
         base.set_translator(str)

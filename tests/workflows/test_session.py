@@ -20,11 +20,11 @@ S = SessionStatus
 
 
 def ctx(unscheduled=(), enrolments=1, missing=0, forced=False, running=False, results=0,
-        stale=False, pending=0, jury=(), jury_forced=False, opened=False,
+        stale=False, jury=(), jury_forced=False, opened=False,
         sealed=False) -> SessionContext:
     return SessionContext(unscheduled_parts=tuple(unscheduled), enrolment_count=enrolments,
                           missing_sheets=missing, forced=forced, job_running=running,
-                          result_count=results, results_stale=stale, pending_results=pending,
+                          result_count=results, results_stale=stale,
                           jury_problems=tuple(jury), jury_forced=jury_forced,
                           deliberation_opened=opened, minutes_sealed=sealed)
 
