@@ -147,6 +147,11 @@ class Config:
 
     DEMO_ALLOWED = _env_bool("ASSESS_DEMO_ALLOWED", True)
 
+    # Flask-Limiter's counters: shared by every web process through Redis when there is one.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
+    # Requests a minute from one address to the public verification page (/verify/<code>).
+    VERIFY_RATE_LIMIT = _env("VERIFY_RATE_LIMIT", "60 per minute")
+
 
 class TestConfig(Config):
     """For tests and benchmarks: see ``under``."""
@@ -172,6 +177,7 @@ class TestConfig(Config):
             MAIL_SINK_DIR=instance / "mail",
             STORAGE_URL=f"file://{instance / 'files'}",
             REDIS_URL=None,
+            RATELIMIT_STORAGE_URI="memory://",
         )
         config.update(overrides)
         return config
