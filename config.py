@@ -147,6 +147,12 @@ class Config:
 
     DEMO_ALLOWED = _env_bool("ASSESS_DEMO_ALLOWED", True)
 
+    # The largest CDC processing report imported (assess/cpf): refused above, unread.
+    CPF_REPORT_MAX_BYTES = _env_int("CPF_REPORT_MAX_BYTES", 10 * 1024 * 1024)
+
+    # Publishing a candidate's results issues their attestations and certificate (worker).
+    DOCUMENTS_ON_PUBLICATION = _env_bool("DOCUMENTS_ON_PUBLICATION", True)
+
     # Flask-Limiter's counters: shared by every web process through Redis when there is one.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     # Requests a minute from one address to the public verification page (/verify/<code>).
@@ -164,6 +170,9 @@ class TestConfig(Config):
     # Eager tasks would run the child process on every test upload (most test PDFs are a
     # few bytes, not real documents): the check's own tests turn it on.
     PDF_CHECK = False
+    # Drawing and sealing documents takes ~0.6 s each: only the tests about documents (and
+    # the whole story) issue them when they publish.
+    DOCUMENTS_ON_PUBLICATION = False
 
     @classmethod
     def under(cls, directory: Path, **overrides) -> dict:

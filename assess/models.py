@@ -8,6 +8,7 @@ from .candidates.models import AccessRoute, Candidate, CandidateImport, Enrolmen
 from .centres.models import TrainingCentre
 from .certification.models import Certification
 from .convocations.models import Convocation
+from .cpf.models import CpfDeclaration, CpfExport, CpfReport  # noqa: F401
 from .decisions.models import (
     Appeal,
     BlockDecision,
@@ -17,6 +18,7 @@ from .decisions.models import (
     MinutesSignature,
     appeal_files,
 )
+from .documents.models import DocumentKind, IssuedDocument  # noqa: F401
 from .grading.models import CriterionMark, GradingSheet, SheetStatus
 from .jobs.models import Job, JobStatus
 from .juries.models import (
@@ -36,6 +38,7 @@ from .orals.models import OralPanelMember, OralPlan, OralSlot
 from .outbox.models import OutboxMessage
 from .referential.models import Block, Criterion, LevelCode, ReferentialVersion
 from .results.models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
+from .retention.models import RetentionPeriod, RetentionPurge  # noqa: F401
 from .sessions.models import CertificationSession, Exam, ExamPart, PartKind, SessionStatus
 from .submissions.models import (
     DeadlineExtension,

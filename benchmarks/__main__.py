@@ -8,10 +8,18 @@ import sqlite3
 import sys
 import time
 
-from . import candidate_import, compute_results, notifications, sessions_list, upload
+from . import (
+    candidate_import,
+    compute_results,
+    notifications,
+    results_export,
+    sessions_list,
+    upload,
+)
 from .harness import parse_args
 
-BENCHMARKS = (compute_results, sessions_list, upload, candidate_import, notifications)
+BENCHMARKS = (compute_results, sessions_list, upload, candidate_import, notifications,
+              results_export)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from kombu.transport import TRANSPORT_ALIASES
 
 from ..allocation import tasks as allocation_tasks
 from ..outbox import tasks as outbox_tasks
+from ..retention import tasks as retention_tasks
 from ..submissions import scheduled_reminders as deliverable_reminders
 
 # kombu's filesystem transport with atomic writes and claims (see fs_transport.py).
@@ -23,6 +24,7 @@ TRANSPORT_ALIASES.setdefault("assessfs", "assess.background.fs_transport:Transpo
 HANDLER_MODULES = (
     "assess.candidates.tasks",
     "assess.convocations.tasks",
+    "assess.documents.tasks",
     "assess.notifications.tasks",
     "assess.results.tasks",
     "assess.submissions.tasks",
@@ -124,6 +126,7 @@ def celery_init_app(app: Flask) -> Celery:
             },
             "grading-reminders": allocation_tasks.schedule(),
             "deliverable-reminders": deliverable_reminders.schedule(),
+            "retention-purge": retention_tasks.schedule(),
         },
         beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
     )
@@ -134,6 +137,7 @@ def celery_init_app(app: Flask) -> Celery:
     outbox_tasks.register(celery, app.config)
     allocation_tasks.register(celery)
     deliverable_reminders.register(celery)
+    retention_tasks.register(celery)
     return celery
 
 

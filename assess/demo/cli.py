@@ -29,6 +29,9 @@ def demo_command() -> None:
                f"({demo['centre'].name}).")
     click.echo(f"En délibération : « {demo['deliberation'].name} » (les propositions se "
                f"calculent ; le jury délibère, signe le procès-verbal, le centre publie).")
+    click.echo(f"Close : « {demo['closed'].name} » (résultats publiés, procès-verbal scellé, "
+               f"attestations délivrées, un recours rejeté ; ses titulaires sont prêts pour "
+               f"« assess cpf export »).")
     click.echo(f"Adresse : {current_app.config['BASE_URL']}")
     click.echo(f"Comptes (mot de passe « {DEMO_PASSWORD} » pour tous) :")
     for account in demo["accounts"]:

@@ -38,6 +38,7 @@ from ..juries.operations import assign_juror
 from ..results.operations import start_compute
 from ..sessions.models import CertificationSession, PartKind
 from ..sessions.operations import PartSchedule, create_session, schedule_exams, take_step
+from .closed_session import closed_session
 
 CENTRE_NAME = "Centre de formation Démo (Lyon)"
 SESSION_NAME = "Session de démonstration"
@@ -49,6 +50,7 @@ OBSERVATIONS = {
     "acquis": "Le livrable répond à la consigne ; l'argumentation est étayée.",
     "partiellement_acquis": "La publication sur le CMS est faite mais le référencement "
                             "n'est pas travaillé.",
+    "non_acquis": "Le dossier ne présente ni les indicateurs ni le bilan de l'action menée.",
 }
 
 
@@ -78,6 +80,10 @@ ACCOUNTS = (
     DemoAccount("candidat1@demo.test", Role.CANDIDATE, "Léa", "Dupont", {}),
     DemoAccount("candidat2@demo.test", Role.CANDIDATE, "Hugo", "Moreau", {}),
     DemoAccount("candidat3@demo.test", Role.CANDIDATE, "Inès", "Lefèvre", {}),
+    # Candidates of last year's closed session (closed_session.py).
+    DemoAccount("candidat4@demo.test", Role.CANDIDATE, "Camille", "Bernard", {}),
+    DemoAccount("candidat5@demo.test", Role.CANDIDATE, "Thomas", "Petit", {}),
+    DemoAccount("candidat6@demo.test", Role.CANDIDATE, "Julie", "Garnier", {}),
 )
 
 # The candidates' identity as their centre recorded it; the third one's place of birth
@@ -91,7 +97,20 @@ IDENTITIES = {
                                 birth_insee_code="2A004", birth_commune="Ajaccio"),
     "candidat3@demo.test": dict(birth_name="Lefèvre", usage_name="Martin-Lefèvre",
                                 first_name_1="Inès", birth_date=date(2000, 1, 27), sex="F"),
+    "candidat4@demo.test": dict(birth_name="Bernard", first_name_1="Camille",
+                                birth_date=date(1993, 7, 19), sex="F",
+                                birth_insee_code="33063", birth_commune="Bordeaux"),
+    "candidat5@demo.test": dict(birth_name="Petit", first_name_1="Thomas", first_name_2="Paul",
+                                birth_date=date(1990, 2, 8), sex="M",
+                                birth_insee_code="59350", birth_commune="Lille"),
+    "candidat6@demo.test": dict(birth_name="Garnier", first_name_1="Julie",
+                                birth_date=date(1997, 10, 2), sex="F",
+                                birth_insee_code="44109", birth_commune="Nantes"),
 }
+# The certifier's settings the documents and the CPF declaration print (fictitious codes).
+CERTIFICATION = dict(rncp_code="RNCP99999", certifier_name="Certificateur Démo",
+                     cpf_id_client="DEMO0001", cpf_id_contrat="DEMO-CONTRAT-01",
+                     bloc_validity_years=5, appeal_days=30)
 
 
 def _centre() -> TrainingCentre:
@@ -227,13 +246,19 @@ def build_demo(today: date | None = None) -> dict:
     if session.status == ENROLMENT:
         take_step(admin, session, "start_exams")
     settings = db.session.get(Certification, 1)
-    if settings is None:  # the demo certifier lets candidates appeal for 30 days
-        db.session.add(Certification(id=1, appeal_days=30))
-    elif settings.appeal_days is None:
-        settings.appeal_days = 30
+    if settings is None:
+        settings = Certification(id=1)
+        db.session.add(settings)
+    for name, value in CERTIFICATION.items():  # what the certifier has not set yet
+        if getattr(settings, name) is None:
+            setattr(settings, name, value)
+    if settings.expiry_date is None:  # the registration runs for a few more years
+        settings.expiry_date = date(today.year + 3, 12, 31)
     db.session.flush()
     past = _deliberation_session(admin, centre, users, today)
-    return {"centre": centre, "session": session, "deliberation": past, "accounts": ACCOUNTS}
+    closed = closed_session(admin, centre, users, today, _graded)
+    return {"centre": centre, "session": session, "deliberation": past, "closed": closed,
+            "accounts": ACCOUNTS}
 
 
 def _deliberation_session(admin: User, centre: TrainingCentre, users: dict,

@@ -23,6 +23,7 @@ from ..accounts.passwords import verify_password
 from ..audit.operations import record
 from ..core.columns import utcnow
 from ..decisions.models import Appeal, Minutes, MinutesSignature, MinutesStatus
+from ..documents import operations as documents
 from ..extensions import db
 from ..notifications.operations import notify
 from ..results import decided
@@ -148,6 +149,8 @@ def seal(actor, minutes: Minutes) -> None:
            session_id=minutes.session_id)
     if appeal is not None:  # the re-deliberation's decisions take effect now
         decided.apply(minutes.session, appeal.enrolment)
+        # What the new decisions no longer give is revoked; what they now give is issued.
+        documents.after_redeliberation(actor, appeal.enrolment, minutes.id)
     for user_id in minutes.signers:
         user = db.session.get(User, user_id)
         link = _pv_link(minutes.session_id, minutes.number)

@@ -76,6 +76,7 @@ EVENTS: dict[str, Event] = {
     "minutes_to_sign": Event(_l("Procès-verbal à signer")),
     "minutes_sealed": Event(_l("Procès-verbal scellé")),
     "appeal": Event(_l("Recours")),
+    "documents_available": Event(_l("Documents de certification disponibles")),
     # Security: always sent, e-mail only (they carry a one-time link)
     "invitation": Event(_l("Invitation"), in_centre=False),
     "password_reset": Event(_l("Réinitialisation du mot de passe"), in_centre=False),

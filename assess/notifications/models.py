@@ -17,6 +17,8 @@ class NotificationStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Kept for the notification centre only: the recipient turned this kind of e-mail off.
+    OPTED_OUT = "opted_out"
 
 
 class Notification(db.Model):

@@ -3,7 +3,7 @@
 Every e-mail is also an entry of the recipient's notification centre (``read_at``,
 ``link``). An optional e-mail (``kinds``) the recipient opted out of is written all the
 same, so that the centre shows it, but it is not queued for sending and its status is
-FAILED with no ``sent_at``: "not sent". The sending task only claims PENDING (or a stale
+OPTED_OUT with no ``sent_at``. The sending task only claims PENDING (or a stale
 SENDING) rows, so such a row is never sent even if a send were queued for it.
 """
 
@@ -48,7 +48,7 @@ def _with_note(event: str, user, body: str) -> str:
         return body
     return body + "".join(build(user) for build in _NOTES_FOR_NEW_ACCOUNTS)
 # The status of a row kept for the centre only: the recipient opted out of its e-mail.
-OPTED_OUT = NotificationStatus.FAILED
+OPTED_OUT = NotificationStatus.OPTED_OUT
 
 
 class PreferencesRefused(Refused):

@@ -12,6 +12,7 @@ from workflows.session import DELIBERATION, SESSION
 
 from ..audit.operations import record
 from ..core.columns import utcnow
+from ..documents.operations import queue_issue
 from ..extensions import db
 from ..jobs import operations as jobs
 from ..jobs.models import Job, JobKind
@@ -51,6 +52,7 @@ def publish_results(actor, session) -> int:
            new={"status": target, "results": len(waiting)}, session_id=session.id)
     for enrolment in waiting:
         _notify_candidate(enrolment.candidate.user, session)
+    queue_issue([e.id for e in waiting])  # their attestations and certificate
     db.session.flush()
     return len(waiting)
 
@@ -69,6 +71,7 @@ def publish_candidate(actor, session, enrolment) -> None:
     record(actor, "results.published_for_candidate", enrolment,
            new={"enrolment_id": enrolment.id}, session_id=session.id)
     _notify_candidate(enrolment.candidate.user, session)
+    queue_issue([enrolment.id])  # their attestations and certificate
     db.session.flush()
 
 

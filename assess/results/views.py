@@ -11,6 +11,8 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -20,11 +22,13 @@ from workflows.session import SESSION
 
 from ..accounts.models import Role
 from ..core.access import ADMIN_ROLES, roles_required
+from ..core.exports import XLSX_MIME, csv_chunks, xlsx_file
 from ..jobs import operations as jobs
 from ..jobs.models import JobKind
 from ..sessions.permissions import load_session_for
 from ..sessions.queries import lifecycle_facts
 from ..unit_of_work import perform
+from . import export as results_export
 from . import operations, permissions
 from .permissions import load_enrolment
 from .queries import (
@@ -156,3 +160,26 @@ def transcript(enrolment_id: int):
     return Response(render_transcript_pdf(data), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="releve-resultats-{enrolment_id}.pdf"',
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+# -- the session's results as a file ------------------------------------------------
+@bp.get("/sessions/<int:session_id>/resultats/export.csv", defaults={"fmt": "csv"})
+@bp.get("/sessions/<int:session_id>/resultats/export.xlsx", defaults={"fmt": "xlsx"})
+@roles_required(*ADMIN_ROLES)
+def export_results(session_id: int, fmt: str):
+    """One row per candidate with each bloc's outcome and each criterion's level: for the
+    session's admins only (as the results page), provisional before publication (see
+    assess.results.export)."""
+    session = load_session_for(current_user, session_id)
+    header, rows = results_export.results_table(session)
+    name = results_export.file_name(session, fmt)
+    private = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+    if fmt == "csv":
+        return Response(stream_with_context(csv_chunks(header, rows)),
+                        mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                 **private})
+    response = send_file(xlsx_file(_("Résultats"), header, rows, freeze="D2"),
+                         mimetype=XLSX_MIME, as_attachment=True, download_name=name)
+    response.headers.update(private)
+    return response

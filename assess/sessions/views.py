@@ -48,7 +48,10 @@ def session_status_label(status) -> str:
 @bp.get("/")
 @roles_required(*ADMIN_ROLES)
 def index():
-    return render_template("sessions/index.html", rows=queries.session_rows(current_user))
+    from ..cpf.queries import deadline_alert
+
+    return render_template("sessions/index.html", rows=queries.session_rows(current_user),
+                           cpf_alert=deadline_alert(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -13,9 +13,14 @@ NAV = (
     ("sessions.index", _l("Sessions"), ADMINS),
     ("centres.index", _l("Centres"), (Role.CERTIFIER_ADMIN,)),
     ("certification.settings", _l("Certification"), (Role.CERTIFIER_ADMIN,)),
+    ("cpf.index", _l("Déclaration CPF"), (Role.CERTIFIER_ADMIN,)),
+    ("documents.index", _l("Documents délivrés"), ADMINS),
+    ("statistics.index", _l("Statistiques"), ADMINS),
     ("grading.index", _l("Mes évaluations"), (Role.JUROR,)),
     ("submissions.home", _l("Mes épreuves"), (Role.CANDIDATE,)),
     ("results.mine", _l("Mes résultats"), (Role.CANDIDATE,)),
+    ("documents.mine", _l("Mes documents"), (Role.CANDIDATE,)),
+    ("privacy.mine", _l("Mes données"), (Role.CANDIDATE,)),
     ("referential.public", _l("Référentiel"), ADMINS + (Role.JUROR,)),
 )
 

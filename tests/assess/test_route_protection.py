@@ -12,7 +12,7 @@ import pytest
 PUBLIC = {
     "static", "web.home", "web.healthz", "web.favicon", "web.set_language", "referential.public",
     "auth.login", "auth.logout", "auth.accept_invitation", "auth.forgot_password",
-    "auth.reset_password",
+    "auth.reset_password", "statistics.public_summary", "documents.verify", "documents.jwks",
 }
 
 

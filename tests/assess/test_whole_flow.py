@@ -12,6 +12,7 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -50,6 +51,11 @@ def _step(admin_c, db, session, action, expected):
     db.session.expire_all()
     assert db.session.get(CertificationSession, session.id).status == expected, \
         admin_c.get(response.location).get_data(as_text=True)
+
+
+@pytest.fixture
+def app_config():
+    return {"DOCUMENTS_ON_PUBLICATION": True}  # the whole story, its documents included
 
 
 def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
@@ -185,8 +191,21 @@ def test_steps_one_to_seven(app, db, referential_version, mail_outbox):
     # 7. The « résultats publiés » e-mail went through the outbox to the mail backend.
     assert sum("À signer" in m["Subject"] for m in mail_outbox) == 2  # to each member
     mails = [m for m in mail_outbox if m["To"] == candidate_user.email]
-    # The receipt of the hand-in (step 3), then the results.
+    # The receipt of the hand-in (step 3), then the results, then the documents.
     assert [m["Subject"].split(" :")[0] for m in mails] == [
-        "Accusé de dépôt", "Vos résultats de certification sont disponibles"]
+        "Accusé de dépôt", "Vos résultats de certification sont disponibles",
+        "Vos documents de certification sont disponibles"]
     assert "/resultats" in mails[1].get_body(("plain",)).get_content()
+    assert "/mes-documents" in mails[2].get_body(("plain",)).get_content()
+    # 8. The certificate downloads sealed, and its public page confirms it.
+    from assess.documents.models import IssuedDocument
+    from assess.signing.pades import verify_pdf
+
+    certificate = db.session.scalar(select(IssuedDocument).where(
+        IssuedDocument.enrolment_id == enrolment.id, IssuedDocument.kind == "certificate"))
+    pdf = cand_c.get(f"/documents/{certificate.id}/document.pdf")
+    assert pdf.status_code == 200 and verify_pdf(pdf.data).valid
+    verified = app.test_client().get(f"/verify/{certificate.code}")
+    assert verified.status_code == 200
+    assert "Ce document a bien été délivré" in verified.get_data(as_text=True)
     assert candidate_user.role == Role.CANDIDATE

@@ -242,3 +242,47 @@ def test_stale_dispatched_row_is_republished(stack, web, worker):
     db.session.commit()
     wait_until(lambda: outbox_done(db, outbox_id), WAIT, "stale row done", log, proc)
     assert len(eml_to(stack, address)) == 1
+
+
+def test_every_event_of_the_catalogue_goes_out_once(stack, web, worker):
+    """Each event the platform knows, queued as the operations queue it, is delivered by
+    the real worker exactly once, with a plain-text and an HTML part, to the right person;
+    an optional one the recipient turned off stays in their notification centre only."""
+    from assess.extensions import db
+    from assess.notifications.kinds import EVENTS, kind_of
+    from assess.notifications.models import Notification, NotificationStatus
+    from assess.notifications.operations import notify, save_email_preferences
+    from assess.outbox import relay
+    from tests.factories import create_user
+
+    proc, log = worker
+    people = {}
+    for event in EVENTS:
+        address = f"every-{event.replace('.', '-')}-{stack.name}@example.test"
+        people[event] = create_user("candidate", email=address)
+        notify(event, people[event], f"catalogue:{event}", f"Objet de {event}",
+               f"Bonjour,\nceci concerne {event}.\n", link="/notifications")
+    # Someone who turned the reminders off gets the reminder in the centre, not by e-mail.
+    silent = create_user("candidate", email=f"silent-{stack.name}@example.test")
+    save_email_preferences(silent, silent, receive=[])
+    notify("deliverable_reminder", silent, "catalogue:silent", "Rappel", "Déposez.\n")
+    relay.commit()
+
+    def delivered():
+        fresh(db)
+        return db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.key.like("%catalogue:%"),
+            Notification.status.in_((NotificationStatus.PENDING,
+                                     NotificationStatus.SENDING)))) == 0
+
+    wait_until(delivered, WAIT * 2, "every event delivered", log, proc)
+    for event, user in people.items():
+        mails = eml_to(stack, user.email)
+        assert len(mails) == 1, (event, tail(log))
+        assert mails[0]["Subject"] == f"Objet de {event}"
+        assert f"ceci concerne {event}" in mails[0].get_body(("plain",)).get_content()
+        assert f"ceci concerne {event}" in mails[0].get_body(("html",)).get_content()
+    assert eml_to(stack, silent.email) == []
+    row = db.session.scalar(select(Notification).where(Notification.recipient_id == silent.id))
+    assert kind_of("deliverable_reminder") is not None
+    assert row.status == NotificationStatus.OPTED_OUT and row.sent_at is None

@@ -86,6 +86,21 @@ def test_a_closed_session_shows_the_record_without_the_form(db, world, as_user):
     assert client.post(url(w), data=IDENTITY).status_code == 403
 
 
+def test_the_certifier_corrects_a_holders_identity_from_a_closed_session(db, world, as_user):
+    """The CPF declaration of a holder is corrected after their session closed."""
+    from tests.factories import create_user
+
+    w = world(candidates=1, jurors=0)
+    move_to(w.session, SessionStatus.CLOSED)
+    db.session.commit()
+    client = as_user(create_user("certifier_admin"))
+    assert "identit" in client.get(url(w)).get_data(as_text=True)
+    response = client.post(url(w), data=dict(IDENTITY, birth_commune="Villeurbanne"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert w.enrolments[0].candidate.birth_commune == "Villeurbanne"
+
+
 @pytest.mark.parametrize(("who", "status"), [
     ("certifier_admin", 200), ("centre_admin", 200), ("other_centre_admin", 404),
     ("assigned_juror", 403), ("enrolled_candidate", 403)])

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,7 +11,8 @@ from assess.sessions.models import CertificationSession, ExamPart
 
 EMAILS = ["admin@demo.test", "centre@demo.test", "jury1@demo.test", "jury2@demo.test",
           "jury3@demo.test",
-          "candidat1@demo.test", "candidat2@demo.test", "candidat3@demo.test"]
+          "candidat1@demo.test", "candidat2@demo.test", "candidat3@demo.test",
+          "candidat4@demo.test", "candidat5@demo.test", "candidat6@demo.test"]
 
 
 @pytest.fixture
@@ -32,8 +35,9 @@ def test_demo_creates_the_accounts_and_session_once(app, db):
     assert "demo" in first.output and app.config["BASE_URL"] in first.output
     counts = _counts(db)
     # The session under way (3 candidates, 3 épreuves each) and the June one, graded and in
-    # deliberation (2 candidates, 3 épreuves each, and a second evaluator on Léa's bloc 2).
-    assert counts[:4] == [len(EMAILS), 2, 5, 16]
+    # deliberation (2 candidates, 3 épreuves each, and a second evaluator on Léa's bloc 2),
+    # last year's, closed (3 candidates, 3 épreuves each).
+    assert counts[:4] == [len(EMAILS), 3, 8, 25]
     june = db.session.scalar(select(CertificationSession).where(
         CertificationSession.name == "Session de juin (délibération)"))
     assert june.status == "deliberation"
@@ -87,3 +91,38 @@ def test_every_demo_account_logs_in_with_demo(app, client, email):
     assert response.status_code == 302 and response.headers["Location"] == "/"
     home = client.get("/", follow_redirects=True)
     assert home.status_code == 200
+
+
+def test_demo_has_last_years_session_closed_with_its_story_told(app, db):
+    """Published a year ago, PV sealed by both members, two titles awarded and one not,
+    whose holder's appeal was rejected; the certifier's settings filled for the CPF."""
+    from assess.certification.models import Certification
+    from assess.decisions.models import Appeal, Deliberation, Minutes, MinutesStatus
+    from assess.results.models import TitleResult
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["referential", "load"]).exit_code == 0
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "assess cpf export" in result.output
+    closed = db.session.scalar(select(CertificationSession).where(
+        CertificationSession.name == "Session de l'an dernier (close)"))
+    assert closed.status == "closed"
+    last_year = date.today().year - 1
+    held_on = db.session.scalar(select(Deliberation.held_on).where(
+        Deliberation.session_id == closed.id))
+    assert held_on.year == last_year
+    pv = db.session.scalar(select(Minutes).where(Minutes.session_id == closed.id))
+    assert pv.status == MinutesStatus.SEALED and len(pv.signatures) == 2
+    titles = {t.enrolment.candidate.user.email: t for t in db.session.scalars(
+        select(TitleResult).join(Enrolment).where(Enrolment.session_id == closed.id))}
+    assert {e: str(t.outcome) for e, t in titles.items()} == {
+        "candidat4@demo.test": "awarded", "candidat5@demo.test": "awarded",
+        "candidat6@demo.test": "not_awarded"}
+    assert all(t.published_at.year == last_year for t in titles.values())
+    appeal = db.session.scalar(select(Appeal).join(Enrolment).where(
+        Enrolment.session_id == closed.id))
+    assert appeal.enrolment.candidate.user.email == "candidat6@demo.test"
+    assert str(appeal.status) == "rejected" and appeal.answer
+    settings = db.session.get(Certification, 1)
+    assert settings.cpf_id_client and settings.cpf_id_contrat and settings.rncp_code

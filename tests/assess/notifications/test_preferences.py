@@ -111,7 +111,7 @@ def test_opting_out_of_assignments_keeps_the_row_but_sends_no_email(
     assert notify_batch(batch, "b1") == 2
     relay.commit()
     rows = {n.recipient_id: n for n in db.session.scalars(select(Notification))}
-    assert rows[silent.id].status == NotificationStatus.FAILED
+    assert rows[silent.id].status == NotificationStatus.OPTED_OUT
     assert rows[silent.id].sent_at is None and rows[silent.id].link == "/jury/"
     assert rows[loud.id].status == NotificationStatus.SENT
     assert [p["notification_id"] for p in _sends(db)] == [rows[loud.id].id]
@@ -128,7 +128,7 @@ def test_opting_out_applies_to_notify_many_too(make_user, db, mail_outbox):
                                      for u in (silent, loud)], link="/jury/")
     relay.commit()
     rows = {n.recipient_id: n for n in db.session.scalars(select(Notification))}
-    assert rows[silent.id].status == NotificationStatus.FAILED
+    assert rows[silent.id].status == NotificationStatus.OPTED_OUT
     assert rows[loud.id].status == NotificationStatus.SENT
     assert {n.link for n in rows.values()} == {"/jury/"}
     assert [m["To"] for m in mail_outbox] == [loud.email]
