@@ -20,3 +20,14 @@ def test_too_many_verifications_a_minute_are_refused(db, client):
     # Another address is not held back by this one's requests.
     other = client.get(f"/verify/{new_code()}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 404
+
+
+def test_a_thousand_requests_a_minute_under_the_default_limit(app, db, client):
+    """The default setting against 1,000 requests in a minute from one address: the first
+    ones are answered, the rest get 429 with a Retry-After, and none errs."""
+    app.config["VERIFY_RATE_LIMIT"] = "60 per minute"
+    responses = [client.get(f"/verify/{new_code()}") for _ in range(1000)]
+    statuses = [r.status_code for r in responses]
+    assert statuses.count(404) == 60 and statuses.count(429) == 940
+    assert statuses[:60] == [404] * 60
+    assert int(responses[-1].headers["Retry-After"]) > 0
