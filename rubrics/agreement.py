@@ -18,7 +18,8 @@ each work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -43,21 +44,27 @@ def weight(i: int, j: int, steps: int) -> float:
 
 
 def agreement(works: Iterable[Sequence[str]], scale: Scale) -> Agreement:
-    pairs = pairs_of(works)
-    if not pairs:
+    return agreement_from_counts(Counter(pairs_of(works)), scale)
+
+
+def agreement_from_counts(pairs: Mapping[tuple[str, str], int], scale: Scale) -> Agreement:
+    """The same figures from the pairs already counted ({(level, other level): how many}),
+    as a GROUP BY gives them."""
+    total = sum(pairs.values())
+    if not total:
         return Agreement(0, None, None)
     k = len(scale.codes)
     steps = k - 1
     counts = [[0] * k for _ in range(k)]
-    for a, b in pairs:  # both orders: a symmetric table
+    for (a, b), n in pairs.items():  # both orders: a symmetric table
         i, j = scale.index(a), scale.index(b)
-        counts[i][j] += 1
-        counts[j][i] += 1
-    n = 2 * len(pairs)
+        counts[i][j] += n
+        counts[j][i] += n
+    n = 2 * total
     marginal = [sum(row) / n for row in counts]
     observed = sum(weight(i, j, steps) * counts[i][j] for i in range(k) for j in range(k)) / n
     expected = sum(weight(i, j, steps) * marginal[i] * marginal[j]
                    for i in range(k) for j in range(k))
-    exact = sum(1 for a, b in pairs if a == b) / len(pairs)
+    exact = sum(c for (a, b), c in pairs.items() if a == b) / total
     kappa = None if expected >= 1.0 - 1e-12 else (observed - expected) / (1.0 - expected)
-    return Agreement(len(pairs), exact, kappa)
+    return Agreement(total, exact, kappa)

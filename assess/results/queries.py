@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from rubrics.agreement import Agreement, agreement
+from rubrics.agreement import Agreement, agreement_from_counts
 from rubrics.model import Level, Rule, Scale
 from rubrics.scoring import still_valid, title_refused
 from workflows.appeal import filing_deadline
@@ -29,6 +30,9 @@ from ..juries.models import Assignment
 from ..referential.models import Block, Criterion
 from ..sessions.models import CertificationSession, Exam
 from .models import BlockOutcome, BlockResult, TitleOutcome, TitleResult
+
+if TYPE_CHECKING:
+    from ..sessions.queries import Page
 
 
 @dataclass(frozen=True)
@@ -334,26 +338,59 @@ class BlockBar:
         return round(100 * self.counts[outcome] / self.total, 1) if self.total else 0.0
 
 
-def session_summary(session) -> dict:
-    """The results table and the per-bloc chart of a session (fixed number of statements)."""
+def session_summary(session, page: Page) -> dict:
+    """The per-bloc chart of the whole session (counted in SQL) and one page of the results
+    table: seven statements, whatever the number of candidates."""
     blocks = list(db.session.scalars(
         select(Block).where(Block.version_id == session.referential_version_id)
         .order_by(Block.number)))
-    enrolments = session_enrolments(session.id)
-    by_block, titles = session_results(session.id)
-    rows = []
     counts = {b.id: dict.fromkeys(BlockOutcome, 0) for b in blocks}
+    for block_id, outcome, n in outcome_counts(session.id):
+        if block_id in counts:
+            counts[block_id][BlockOutcome(outcome)] = n
+    bars = [BlockBar(b, counts[b.id], sum(counts[b.id].values())) for b in blocks]
+    computed = db.session.scalar(
+        select(TitleResult.id).join(Enrolment, Enrolment.id == TitleResult.enrolment_id)
+        .where(Enrolment.session_id == session.id).limit(1)) is not None
+    return {"blocks": blocks, "rows": result_rows(session.id, blocks, page), "bars": bars,
+            "computed": computed, "page": page}
+
+
+def outcome_counts(session_id: int) -> list[tuple[int, str, int]]:
+    """[(bloc id, outcome, how many candidates)] of the session's bloc results, those of a
+    bloc the candidate is enrolled in only (one GROUP BY)."""
+    return [(b, str(o), n) for b, o, n in db.session.execute(
+        select(BlockResult.block_id, BlockResult.outcome, func.count())
+        .join(Enrolment, Enrolment.id == BlockResult.enrolment_id)
+        .join(enrolment_blocks, and_(enrolment_blocks.c.enrolment_id == BlockResult.enrolment_id,
+                                     enrolment_blocks.c.block_id == BlockResult.block_id))
+        .where(Enrolment.session_id == session_id)
+        .group_by(BlockResult.block_id, BlockResult.outcome))]
+
+
+def result_rows(session_id: int, blocks: list[Block], page: Page) -> list[ResultRow]:
+    """One page of the candidates (in enrolment order) with their bloc and title results
+    (four statements)."""
+    enrolments = list(db.session.scalars(
+        select(Enrolment).where(Enrolment.session_id == session_id)
+        .join(Enrolment.candidate).join(Candidate.user)
+        .options(contains_eager(Enrolment.candidate).contains_eager(Candidate.user),
+                 selectinload(Enrolment.blocks))
+        .order_by(Enrolment.id).limit(page.size).offset(page.offset)))
+    if not enrolments:
+        return []
+    ids = [e.id for e in enrolments]
+    by_block = {(r.enrolment_id, r.block_id): r for r in db.session.scalars(
+        select(BlockResult).where(BlockResult.enrolment_id.in_(ids)))}
+    titles = {r.enrolment_id: r for r in db.session.scalars(
+        select(TitleResult).where(TitleResult.enrolment_id.in_(ids)))}
+    rows = []
     for enrolment in enrolments:
         enrolled = {b.id for b in enrolment.blocks}
-        cells = []
-        for block in blocks:
-            result = by_block.get((enrolment.id, block.id)) if block.id in enrolled else None
-            cells.append((block, result, block.id in enrolled))
-            if result is not None:
-                counts[block.id][BlockOutcome(result.outcome)] += 1
-        rows.append(ResultRow(enrolment, cells, titles.get(enrolment.id)))
-    bars = [BlockBar(b, counts[b.id], sum(counts[b.id].values())) for b in blocks]
-    return {"blocks": blocks, "rows": rows, "bars": bars, "computed": bool(titles)}
+        rows.append(ResultRow(enrolment, [
+            (block, by_block.get((enrolment.id, block.id)) if block.id in enrolled else None,
+             block.id in enrolled) for block in blocks], titles.get(enrolment.id)))
+    return rows
 
 
 def candidate_results(user) -> tuple[list[dict], list[Enrolment]]:
@@ -423,18 +460,47 @@ class CriterionAgreement:
 
 def criterion_agreement(session) -> list[CriterionAgreement]:
     """Per criterion of the session, how far the evaluators of the same work agree on the
-    submitted sheets (rubrics.agreement): three statements whatever the number of sheets.
-    Withdrawn evaluators do not count; a work with one sheet submitted has no pair."""
+    submitted sheets (rubrics.agreement): the pairs of levels are counted in SQL (one GROUP
+    BY, three statements in all), whatever the number of sheets. Withdrawn evaluators do
+    not count; a work with one sheet submitted has no pair."""
     scale = scale_of(session.referential_version.data)
     blocks = blocks_of_version(session.referential_version_id)
-    works: dict[tuple[int, str], list[list[str]]] = {}
-    for (_enrolment, block_id), sheets in evaluator_levels(session.id).items():
-        submitted = [s for s in sheets.values() if s]
-        if len(submitted) < 2:
-            continue
-        for code in blocks[block_id].codes:
-            levels = [s[code] for s in submitted if s.get(code)]
-            works.setdefault((block_id, code), []).append(levels)
+    pairs: dict[tuple[int, str], dict[tuple[str, str], int]] = defaultdict(dict)
+    for block_id, code, first, second, n in level_pairs(session.id):
+        pairs[(block_id, code)][(first, second)] = n
     return [CriterionAgreement(info.number, code,
-                               agreement(works.get((block_id, code), []), scale))
+                               agreement_of_pairs(pairs.get((block_id, code), {}), scale))
             for block_id, info in blocks.items() for code in info.codes]
+
+
+def level_pairs(session_id: int) -> list[tuple[int, str, str, str, int]]:
+    """[(bloc id, criterion code, level, other level, how many)]: every unordered pair of
+    levels two active evaluators gave the same criterion of the same work (a candidate's
+    épreuve: one per bloc and session) on their submitted sheets, counted in one statement."""
+    marks = (select(Assignment.enrolment_id, Assignment.exam_id,
+                    Assignment.id.label("assignment_id"), CriterionMark.criterion_id,
+                    CriterionMark.level)
+             .join(Exam, Exam.id == Assignment.exam_id)
+             .join(GradingSheet, and_(GradingSheet.assignment_id == Assignment.id,
+                                      GradingSheet.status == SheetStatus.SUBMITTED))
+             .join(CriterionMark, CriterionMark.sheet_id == GradingSheet.id)
+             .where(Exam.session_id == session_id, Assignment.withdrawn_at.is_(None),
+                    CriterionMark.level.is_not(None), CriterionMark.level != "")
+             .cte("marks"))
+    one, other = marks.alias("one"), marks.alias("other")
+    return [tuple(r) for r in db.session.execute(
+        select(Exam.block_id, Criterion.code, one.c.level, other.c.level, func.count())
+        .select_from(one)
+        # The other evaluator of the same work: each unordered pair once.
+        .join(other, and_(other.c.enrolment_id == one.c.enrolment_id,
+                          other.c.exam_id == one.c.exam_id,
+                          other.c.criterion_id == one.c.criterion_id,
+                          other.c.assignment_id > one.c.assignment_id))
+        .join(Exam, Exam.id == one.c.exam_id)
+        .join(Criterion, Criterion.id == one.c.criterion_id)
+        .group_by(Exam.block_id, Criterion.code, one.c.level, other.c.level))]
+
+
+def agreement_of_pairs(pairs: dict[tuple[str, str], int], scale: Scale) -> Agreement:
+    """``rubrics.agreement`` from the pairs counted in SQL (``level_pairs``)."""
+    return agreement_from_counts(pairs, scale)

@@ -26,7 +26,7 @@ from ..core.exports import XLSX_MIME, csv_chunks, xlsx_file
 from ..jobs import operations as jobs
 from ..jobs.models import JobKind
 from ..sessions.permissions import load_session_for
-from ..sessions.queries import lifecycle_facts
+from ..sessions.queries import lifecycle_facts, page_of
 from ..unit_of_work import perform
 from . import export as results_export
 from . import operations, permissions
@@ -52,8 +52,11 @@ def session_results(session_id: int):
     session = load_session_for(current_user, session_id)
     job = jobs.latest_job(JobKind.COMPUTE_RESULTS, session.id)
     ctx = lifecycle_facts(session)
+    # The candidates counted once (lifecycle_facts); a page out of range is the nearest one.
+    page = page_of(request.args.get("page", 1, type=int), ctx.enrolment_count)
     return render_template(
-        "results/session.html", session=session, job=job, summary=session_summary(session),
+        "results/session.html", session=session, job=job,
+        summary=session_summary(session, page),
         job_interrupted=job is not None and jobs.seems_interrupted(job),
         actions=SESSION.allowed_actions(session.status, ctx), ctx=ctx,
         publish_refusal=SESSION.refusal("publish", session.status, ctx),
@@ -74,7 +77,9 @@ def compute(session_id: int):
                 "avancement."), "success")
     else:
         _refused(outcome)
-    return redirect(url_for(".session_results", session_id=session_id))
+    # Back to the page of the list the candidate was on.
+    return redirect(url_for(".session_results", session_id=session_id,
+                            page=request.args.get("page", type=int)))
 
 
 @bp.route("/sessions/<int:session_id>/resultats/publier", methods=["GET", "POST"])

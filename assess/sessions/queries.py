@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import ceil
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -97,17 +98,69 @@ def session_enrolments(session_id: int) -> list[Enrolment]:
         .order_by(User.last_name, User.first_name, Enrolment.id)))
 
 
-def candidate_rows(session_id: int, exams: list[Exam]) -> list[CandidateRow]:
-    """Per enrolled candidate and épreuve: files handed in, jurors and their sheets."""
-    enrolments = session_enrolments(session_id)
+# -- pages of a long list ----------------------------------------------------------------
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list of ``total`` rows: ``number`` is 1-based and always valid (a page
+    asked for out of range is the nearest valid one: the first or the last)."""
+
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.size))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def first(self) -> int:
+        """The rank (1-based) of the page's first row; 0 on an empty list."""
+        return self.offset + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+
+def page_of(requested: int | None, total: int, size: int = PAGE_SIZE) -> Page:
+    """The page ``requested`` (``?page=``), brought back within 1..pages."""
+    pages = max(1, ceil(total / size))
+    return Page(min(max(requested or 1, 1), pages), total, size)
+
+
+def enrolment_count(session_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Enrolment.id)).where(Enrolment.session_id == session_id)) or 0
+
+
+def candidate_rows(session_id: int, exams: list[Exam], page: Page) -> list[CandidateRow]:
+    """One page of the enrolled candidates (by name, as the whole list is ordered) and, per
+    épreuve, the files handed in, the jurors and their sheets: five statements, whatever the
+    number of candidates of the session."""
+    enrolments = list(db.session.scalars(
+        select(Enrolment).where(Enrolment.session_id == session_id)
+        .join(Enrolment.candidate).join(Candidate.user)
+        .options(contains_eager(Enrolment.candidate).contains_eager(Candidate.user),
+                 selectinload(Enrolment.blocks))
+        .order_by(User.last_name, User.first_name, Enrolment.id)
+        .limit(page.size).offset(page.offset)))
+    if not enrolments:
+        return []
+    ids = [e.id for e in enrolments]
     files = dict(((e, x), n) for e, x, n in db.session.execute(
         select(Submission.enrolment_id, Submission.exam_id, func.count(StoredFile.id))
         .join(StoredFile, StoredFile.submission_id == Submission.id)
-        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
-        .where(Enrolment.session_id == session_id)
+        .where(Submission.enrolment_id.in_(ids))
         .group_by(Submission.enrolment_id, Submission.exam_id)))
     by_pair: dict[tuple[int, int], list[Assignment]] = {}
-    for a in session_assignments(session_id):
+    for a in session_assignments(session_id, enrolment_ids=ids):
         by_pair.setdefault((a.enrolment_id, a.exam_id), []).append(a)
     rows = []
     for e in enrolments:
@@ -119,7 +172,8 @@ def candidate_rows(session_id: int, exams: list[Exam]) -> list[CandidateRow]:
     return rows
 
 
-def session_assignments(session_id: int, enrolment_id: int | None = None) -> list[Assignment]:
+def session_assignments(session_id: int, enrolment_id: int | None = None, *,
+                        enrolment_ids: list[int] | None = None) -> list[Assignment]:
     query = (select(Assignment).join(Enrolment, Enrolment.id == Assignment.enrolment_id)
              .join(User, User.id == Assignment.juror_id)
              .where(Enrolment.session_id == session_id)
@@ -127,6 +181,8 @@ def session_assignments(session_id: int, enrolment_id: int | None = None) -> lis
              .order_by(User.last_name, User.first_name, Assignment.id))
     if enrolment_id is not None:
         query = query.where(Assignment.enrolment_id == enrolment_id)
+    if enrolment_ids is not None:
+        query = query.where(Assignment.enrolment_id.in_(enrolment_ids))
     return list(db.session.scalars(query))
 
 

@@ -82,9 +82,13 @@ def create():
 def show(session_id: int):
     session = load_session_for(current_user, session_id)
     exams = queries.session_exams(session.id)
+    # A page asked for out of range (?page=0, -3, 999, "abc") is the nearest valid one.
+    page = queries.page_of(request.args.get("page", 1, type=int),
+                           queries.enrolment_count(session.id))
     return render_template(
-        "sessions/show.html", cert_session=session, exams=exams,
-        rows=queries.candidate_rows(session.id, exams), steps=_steps(session),
+        "sessions/show.html", cert_session=session, exams=exams, page=page,
+        rows=queries.candidate_rows(session.id, exams, page),
+        steps=_steps(session),
         can_enrol=can_change_session(current_user, session, "enrol"),
         can_schedule=can_change_session(current_user, session, "schedule"),
         can_assign=can_change_session(current_user, session, "assign"))
