@@ -94,6 +94,10 @@ def test_documents_cpf_statistics_and_right_of_access(platform, browser):
     camille.wait_for_load_state()
     page = camille.content()
     assert page.count("Attestation de bloc de compétences") >= 3 and "Certificat" in page
+    # On a phone the list scrolls within its table, not the whole page.
+    camille.set_viewport_size({"width": 390, "height": 800})
+    assert camille.evaluate("document.documentElement.scrollWidth") <= 390
+    camille.set_viewport_size({"width": 1280, "height": 900})
     certificate = _download(camille, "PDF — Certificat")
     attestation = _download(camille, "PDF — Attestation de bloc de compétences bloc 1")
     for check in _verified(instance, [certificate, attestation]):
